@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What every command handler gets, and the few helpers they share for
+ * errors and argument parsing. The CLI parses arguments, calls the library
+ * and prints; it holds no logic of its own (design.md §1).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct ov_ctx;
+
+/* Exit codes (design.md §2). */
+enum {
+	OV_EXIT_OK = 0,
+	OV_EXIT_FAILURE = 1,
+	OV_EXIT_USAGE = 2,
+	OV_EXIT_BLOCKED = 3,
+};
+
+struct ov_cli {
+	struct ov_ctx *ctx;
+	bool json;
+	int verbosity;		/* -1 quiet, 0 normal, 1+ verbose */
+	const char *root;	/* --root as given, NULL for the real host */
+};
+
+struct ov_command {
+	const char *name;
+	const char *args;	/* one-line synopsis after the name */
+	const char *summary;
+	int (*run)(struct ov_cli *cli, int argc, char **argv);
+};
+
+/* "optivfio: <message>" on stderr; returns OV_EXIT_FAILURE. */
+int ov_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "optivfio: <what>: <context message>"; what may be NULL. */
+int ov_cli_error_ctx(struct ov_cli *cli, const char *what);
+/* Usage error: message plus "Try 'optivfio CMD --help'"; returns OV_EXIT_USAGE. */
+int ov_cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A hint line after an error ("  hint: ..."), only when not quiet. */
+void ov_cli_hint(struct ov_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* True when argv has -h or --help before any "--". */
+bool ov_cli_wants_help(int argc, char **argv);
