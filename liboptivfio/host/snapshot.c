@@ -309,9 +309,15 @@ static int copy_device_link(struct snap *s, const char *devdir, const char *name
 		return copy_file(s, sub, 0444);
 	}
 	if (strcmp(name, "iommu_group") == 0) {
+		char done[PATH_MAX * 2];
+
+		/* Every member links to the group: copy its member list once. */
 		snprintf(sub, sizeof(sub), "%s/devices", target);
-		if (ov_path_exists(s->tmp) && mkdir_host(s, sub) == 0)
-			return for_each_entry(s, sub, copy_group_member);
+		snprintf(done, sizeof(done), "%s%s", s->tmp, sub);
+		if (ov_path_exists(done))
+			return 0;
+		r = mkdir_host(s, sub);
+		return r < 0 ? r : for_each_entry(s, sub, copy_group_member);
 	}
 	return 0;
 }

@@ -50,3 +50,21 @@ done_testing() {
 	echo "1..$TAP_N"
 	[ "$TAP_FAILED" -eq 0 ]
 }
+
+# json_get FILE EXPR: print the python3 expression EXPR over the JSON
+# document in FILE, bound to `d` (e.g. 'd["dgpu"]["bdf"]'); "ERROR" if it fails.
+json_get() {
+	python3 -c 'import json,sys
+try:
+    d = json.load(open(sys.argv[1]))
+    v = eval(sys.argv[2])
+    print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)
+except Exception as e:
+    print("ERROR", e)' "$1" "$2"
+}
+
+# expect_json FILE EXPR WANT "what"
+expect_json() {
+	got=$(json_get "$1" "$2")
+	if [ "$got" = "$3" ]; then ok "$4"; else not_ok "$4: $2 is '$got', wanted '$3'"; fi
+}
