@@ -10,7 +10,9 @@ meson compile -C build >/dev/null || { meson compile -C build; exit 1; }
 
 ov=build/tools/optivfio
 root=
-if ! $ov groups >/dev/null 2>&1; then
+# An NVIDIA dGPU here? (the groups JSON names it; see optivfio(1))
+if ! $ov --json groups 2>/dev/null | tr -d ' \n' |
+	grep -q '"dgpu":{"bdf":"[^"]*","vendor_id":"10de"'; then
 	root="--root testsuite/hosts/acer-nitro5-an515-51"
 	echo "No NVIDIA laptop GPU here: showing the bundled example host ($root)."
 	echo
