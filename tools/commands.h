@@ -10,3 +10,6 @@ int cmd_snapshot(struct ov_cli *cli, int argc, char **argv);
 int cmd_rom(struct ov_cli *cli, int argc, char **argv);
 int cmd_ssdt(struct ov_cli *cli, int argc, char **argv);
 int cmd_vm(struct ov_cli *cli, int argc, char **argv);
+int cmd_doctor(struct ov_cli *cli, int argc, char **argv);
+int cmd_host(struct ov_cli *cli, int argc, char **argv);
+int cmd_hook(struct ov_cli *cli, int argc, char **argv);

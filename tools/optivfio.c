@@ -15,10 +15,13 @@
 static const struct ov_command commands[] = {
 	{ "list", "", "PCI devices: ids, driver, IOMMU group, ACPI path, ROM BAR", cmd_list },
 	{ "groups", "", "IOMMU groups, and whether the dGPU's group can go to a VM", cmd_groups },
+	{ "doctor", "[--gpu BDF]", "check every passthrough requirement: PASS/WARN/FAIL + fix", cmd_doctor },
 	{ "snapshot", "-o DIR", "copy what optivfio reads from this host into DIR", cmd_snapshot },
 	{ "rom", "info|strip|dump ...", "inspect, strip and dump the GPU's video BIOS", cmd_rom },
 	{ "ssdt", "[OPTIONS] -o DIR", "write the ACPI tables (_ROM, fake battery) for the VM", cmd_ssdt },
 	{ "vm", "libvirt|qemu|proxmox ...", "write the VM configuration", cmd_vm },
+	{ "host", "prepare|release|reset ...", "hand the GPU to vfio-pci and back, reset it", cmd_host },
+	{ "hook", "install|uninstall ...", "libvirt hook running host prepare/release", cmd_hook },
 };
 
 static void usage(FILE *out)
