@@ -72,6 +72,11 @@ static void print_info_text(const char *file, const struct ov_rom_info *info)
 	printf("verdict: %s: %s\n", ov_rom_verdict_name(info->verdict), info->verdict_msg);
 }
 
+static void add_size(json_object *o, const char *key, size_t value)
+{
+	json_object_object_add(o, key, json_object_new_int64((int64_t)value));
+}
+
 static json_object *checksum_json(enum ov_rom_checksum c)
 {
 	return c == OV_ROM_CHECKSUM_NA ? NULL : json_object_new_boolean(c == OV_ROM_CHECKSUM_OK);
@@ -81,7 +86,7 @@ static json_object *image_json(const struct ov_rom_image *im)
 {
 	json_object *o = json_object_new_object(), *list = json_object_new_array();
 
-	json_object_object_add(o, "offset", json_object_new_int64((int64_t)im->offset));
+	add_size(o, "offset", im->offset);
 	json_object_object_add(o, "signature", json_object_new_int(im->signature));
 	json_object_object_add(o, "data_structure", json_object_new_string(im->pcir_sig));
 	json_object_object_add(o, "code_type", json_object_new_int(im->code_type));
@@ -95,21 +100,21 @@ static json_object *image_json(const struct ov_rom_image *im)
 	json_object_object_add(o, "class_code", json_object_new_int((int32_t)im->class_code));
 	json_object_object_add(o, "pcir_revision", json_object_new_int(im->pcir_revision));
 	json_object_object_add(o, "code_revision", json_object_new_int(im->code_revision));
-	json_object_object_add(o, "length", json_object_new_int64((int64_t)im->length));
+	add_size(o, "length", im->length);
 	json_object_object_add(o, "last", json_object_new_boolean(im->last));
-	json_object_object_add(o, "pcir_length", json_object_new_int64((int64_t)im->pcir_length));
+	add_size(o, "pcir_length", im->pcir_length);
 	json_object_object_add(o, "pcir_last", json_object_new_boolean(im->pcir_last));
 	if (im->has_npde) {
 		json_object *n = json_object_new_object();
 
-		json_object_object_add(n, "offset", json_object_new_int64((int64_t)im->npde_offset));
-		json_object_object_add(n, "length", json_object_new_int64((int64_t)im->npde_length));
+		add_size(n, "offset", im->npde_offset);
+		add_size(n, "length", im->npde_length);
 		json_object_object_add(n, "last", json_object_new_boolean(im->npde_last));
 		json_object_object_add(o, "npde", n);
 	} else {
 		json_object_object_add(o, "npde", NULL);
 	}
-	json_object_object_add(o, "init_size", json_object_new_int64((int64_t)im->init_size));
+	add_size(o, "init_size", im->init_size);
 	json_object_object_add(o, "checksum_ok", checksum_json(im->checksum));
 	json_object_object_add(o, "init_checksum_ok", checksum_json(im->init_checksum));
 	if (im->has_efi) {
@@ -122,8 +127,7 @@ static json_object *image_json(const struct ov_rom_image *im)
 			json_object_new_string(ov_rom_efi_machine_name(im->efi.machine)));
 		json_object_object_add(e, "compressed",
 				       json_object_new_boolean(im->efi.compression != 0));
-		json_object_object_add(e, "init_size",
-			json_object_new_int64((int64_t)im->efi.init_size * OV_ROM_UNIT));
+		add_size(e, "init_size", im->efi.init_size * OV_ROM_UNIT);
 		json_object_object_add(e, "pe_offset", json_object_new_int(im->efi.pe_offset));
 		json_object_object_add(e, "valid", json_object_new_boolean(im->efi.valid));
 		json_object_object_add(o, "efi", e);
@@ -138,18 +142,15 @@ json_object *ov_cli_rom_info_json(const char *file, const struct ov_rom_info *in
 	json_object *o = json_object_new_object(), *images = json_object_new_array();
 
 	json_object_object_add(o, "file", file ? json_object_new_string(file) : NULL);
-	json_object_object_add(o, "size", json_object_new_int64((int64_t)info->size));
-	json_object_object_add(o, "prefix_length",
-			       json_object_new_int64((int64_t)info->prefix_length));
+	add_size(o, "size", info->size);
+	add_size(o, "prefix_length", info->prefix_length);
 	json_object_object_add(o, "prefix_nvgi", json_object_new_boolean(info->prefix_nvgi));
-	json_object_object_add(o, "rom_length", json_object_new_int64((int64_t)info->rom_length));
-	json_object_object_add(o, "chain_end", json_object_new_int64((int64_t)info->chain_end));
+	add_size(o, "rom_length", info->rom_length);
+	add_size(o, "chain_end", info->chain_end);
 	json_object_object_add(o, "chain_complete",
 			       json_object_new_boolean(info->problem == OV_ROM_OK));
-	json_object_object_add(o, "trailing_length",
-			       json_object_new_int64((int64_t)info->trailing_length));
-	json_object_object_add(o, "padding_length",
-			       json_object_new_int64((int64_t)info->padding_length));
+	add_size(o, "trailing_length", info->trailing_length);
+	add_size(o, "padding_length", info->padding_length);
 	for (size_t i = 0; i < info->n_images; i++)
 		json_object_array_add(images, image_json(&info->images[i]));
 	json_object_object_add(o, "images", images);
@@ -165,7 +166,8 @@ json_object *ov_cli_rom_info_json(const char *file, const struct ov_rom_info *in
 
 void ov_cli_print_json(json_object *o)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					       JSON_C_TO_STRING_SPACED |
 					       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
@@ -307,10 +309,9 @@ static int rom_strip(struct ov_cli *cli, int argc, char **argv)
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "output", json_object_new_string(out));
-		json_object_object_add(o, "removed_prefix", json_object_new_int64((int64_t)start));
-		json_object_object_add(o, "removed_tail",
-				       json_object_new_int64((int64_t)(len - end)));
-		json_object_object_add(o, "length", json_object_new_int64((int64_t)(end - start)));
+		add_size(o, "removed_prefix", start);
+		add_size(o, "removed_tail", (len - end));
+		add_size(o, "length", (end - start));
 		ov_cli_print_json(o);
 	} else if (cli->verbosity >= 0) {
 		printf("%s: %zu bytes (removed a %zu-byte prefix and %zu trailing bytes)\n",

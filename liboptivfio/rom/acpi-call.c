@@ -39,7 +39,8 @@ static bool only_space(const char *p)
  * of its result buffer), "{}" empty. Bytes are "0x" + two hex digits (one
  * accepted), separated by ", ".
  */
-static int parse_buffer(const char *p, uint8_t *bytes, size_t max, struct ov_acpi_reply *r)
+static int parse_buffer(const char *p, uint8_t *bytes, size_t max,
+			struct ov_acpi_reply *r)
 {
 	p++;	/* '{' */
 	if (*p == '}')

@@ -166,8 +166,8 @@ static int explain_bad_rom(struct dumper *d, const struct ov_rom_info *info)
 				   "ROM is shorter than the image chain says)" : "");
 }
 
-int ov_rom_dump_acpi(struct ov_ctx *ctx, const struct ov_acpi_call_ops *ops, void *userdata,
-		     const char *acpi_path, const struct ov_rom_progress *progress,
+int ov_rom_dump_acpi(struct ov_ctx *ctx, const struct ov_acpi_call_ops *ops,
+		     void *userdata, const char *acpi_path, const struct ov_rom_progress *progress,
 		     uint8_t **data, size_t *len, struct ov_acpi_dump_stats *stats)
 {
 	struct ov_acpi_dump_stats scratch = { 0 };

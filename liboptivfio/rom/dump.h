@@ -36,8 +36,8 @@ struct ov_acpi_dump_stats {
  * stop at the end of the NPDE-aware chain. *data is malloc'd, *len the
  * chain length.
  */
-int ov_rom_dump_acpi(struct ov_ctx *ctx, const struct ov_acpi_call_ops *ops, void *userdata,
-		     const char *acpi_path, const struct ov_rom_progress *progress,
+int ov_rom_dump_acpi(struct ov_ctx *ctx, const struct ov_acpi_call_ops *ops,
+		     void *userdata, const char *acpi_path, const struct ov_rom_progress *progress,
 		     uint8_t **data, size_t *len, struct ov_acpi_dump_stats *stats);
 
 /* The device's ACPI path from sysfs firmware_node/path (newline stripped). */
@@ -67,4 +67,5 @@ int ov_rom_dump_sysfs_ops(struct ov_ctx *ctx, const struct ov_rom_sysfs_ops *ops
 int ov_rom_dump_sysfs(struct ov_ctx *ctx, const char *bdf, uint8_t **data, size_t *len);
 
 /* vendor and device attributes of /sys/bus/pci/devices/BDF. */
-int ov_rom_device_ids(struct ov_ctx *ctx, const char *bdf, uint16_t *vendor, uint16_t *device);
+int ov_rom_device_ids(struct ov_ctx *ctx, const char *bdf, uint16_t *vendor,
+		      uint16_t *device);

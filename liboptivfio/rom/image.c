@@ -164,7 +164,8 @@ static void read_device_list(const uint8_t *data, size_t size, struct ov_rom_ima
  * PCIR (using the PCIR's own structure length) and overrides the PCIR's
  * image length and last flag, except on code type 0x70 images.
  */
-static int read_npde(const uint8_t *data, struct ov_rom_info *info, struct ov_rom_image *im)
+static int read_npde(const uint8_t *data, struct ov_rom_info *info,
+		     struct ov_rom_image *im)
 {
 	size_t structlen = le16(data + im->pcir_offset + PCIR_STRUCTLEN);
 	size_t npde = (im->pcir_offset + structlen + 0x0F) & ~(size_t)0x0F;
@@ -188,7 +189,8 @@ static int read_npde(const uint8_t *data, struct ov_rom_info *info, struct ov_ro
 	return 0;
 }
 
-static int parse_image(const uint8_t *data, struct ov_rom_info *info, size_t off, bool first)
+static int parse_image(const uint8_t *data, struct ov_rom_info *info, size_t off,
+		       bool first)
 {
 	struct ov_rom_image *im = &info->images[info->n_images];
 	size_t size = info->size, ptr;
@@ -350,7 +352,8 @@ static void judge(struct ov_rom_info *info)
 		snprintf(msg, len, "usable as is");
 }
 
-int ov_rom_parse(const uint8_t *data, size_t size, unsigned flags, struct ov_rom_info *info)
+int ov_rom_parse(const uint8_t *data, size_t size, unsigned flags,
+		 struct ov_rom_info *info)
 {
 	size_t off = 0;
 	int r;

@@ -129,7 +129,8 @@ enum ov_rom_parse_flags {
  * the result, not errors: a broken ROM is still described), so this never
  * fails; it returns 0 for a complete chain, -EBADMSG otherwise.
  */
-int ov_rom_parse(const uint8_t *data, size_t size, unsigned flags, struct ov_rom_info *info);
+int ov_rom_parse(const uint8_t *data, size_t size, unsigned flags,
+		 struct ov_rom_info *info);
 
 const char *ov_rom_code_type_name(uint8_t code_type);
 const char *ov_rom_efi_machine_name(uint16_t machine);

@@ -176,7 +176,8 @@ static void explain_device_state(struct ov_ctx *ctx, const char *bdf, int err)
 	char path[PATH_MAX], state[32] = "", driver[64] = "", msg[512];
 
 	snprintf(msg, sizeof(msg), "%s", ov_ctx_error(ctx));
-	if (ov_host_path(ctx, path, sizeof(path), "/sys/bus/pci/devices/%s/power_state", bdf) == 0)
+	if (ov_host_path(ctx, path, sizeof(path), "/sys/bus/pci/devices/%s/power_state",
+			 bdf) == 0)
 		(void)ov_read_attr(ctx, path, state, sizeof(state));
 	if (ov_host_path(ctx, path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf) == 0 &&
 	    ov_path_exists(path))

@@ -50,7 +50,8 @@ static int read_id(struct ov_ctx *ctx, const char *bdf, const char *attr, uint16
 	return 0;
 }
 
-int ov_rom_device_ids(struct ov_ctx *ctx, const char *bdf, uint16_t *vendor, uint16_t *device)
+int ov_rom_device_ids(struct ov_ctx *ctx, const char *bdf, uint16_t *vendor,
+		      uint16_t *device)
 {
 	int r = read_id(ctx, bdf, "vendor", vendor);
 
