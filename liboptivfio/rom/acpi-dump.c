@@ -153,8 +153,8 @@ static int read_to(struct dumper *d, size_t want, const struct ov_rom_progress *
 
 static int explain_bad_rom(struct dumper *d, const struct ov_rom_info *info)
 {
-	bool zeros = d->have >= 2 && d->buf[info->problem_offset] == 0 &&
-		     info->problem_offset + 1 < d->have && d->buf[info->problem_offset + 1] == 0;
+	size_t at = info->problem_offset;
+	bool zeros = at + 1 < d->have && d->buf[at] == 0 && d->buf[at + 1] == 0;
 
 	if (info->problem == OV_ROM_BAD_SIGNATURE && info->problem_offset == 0)
 		return ov_ctx_fail(d->ctx, EBADMSG, "%s._ROM data is not a PCI ROM (starts %02x "
