@@ -11,9 +11,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 static int hexval(char c)
@@ -181,6 +183,7 @@ const char *ov_acpi_error_explain(const char *ae)
 static int open_call(struct ov_ctx *ctx, int flags, int *fd)
 {
 	char path[PATH_MAX];
+	struct statfs sfs;
 	int r;
 
 	r = ov_host_path(ctx, path, sizeof(path), "/proc/acpi/call");
@@ -194,6 +197,16 @@ static int open_call(struct ov_ctx *ctx, int flags, int *fd)
 			return ov_ctx_fail(ctx, err, "%s does not exist: the acpi_call module is "
 					   "not loaded", path);
 		return ov_ctx_fail(ctx, err, "%s: %s", path, strerror(err));
+	}
+	/*
+	 * A --root tree (a snapshot, a test fixture) has a plain file here:
+	 * it cannot run ACPI methods, and writing commands into it would
+	 * change the tree.
+	 */
+	if (fstatfs(*fd, &sfs) == 0 && sfs.f_type != PROC_SUPER_MAGIC) {
+		close(*fd);
+		return ov_ctx_fail(ctx, ENOTSUP, "%s is not the acpi_call proc file (only a "
+				   "running kernel can call ACPI methods)", path);
 	}
 	return 0;
 }

@@ -83,6 +83,14 @@ expect_rc 1 "a firmware_node path that is not a full ACPI path"
 check "path refused" grep -q 'not a full ACPI path' "$TMP/err"
 check "nothing was written to acpi_call" [ ! -s "$R/proc/acpi/call" ]
 
+# A valid path, but the tree's acpi_call is a plain file: refused, untouched.
+printf '\\_SB_.PCI0.PEG0.PEGP\n' >"$R/sys/bus/pci/devices/0000:01:00.0/firmware_node/path"
+run_ov --root "$R" rom dump --gpu 01:00.0 --from acpi -o "$TMP/x.rom"
+expect_rc 1 "acpi_call that is a plain file in a --root tree"
+expect_one_line_error "plain-file acpi_call"
+check "plain-file acpi_call refused" grep -q 'not the acpi_call proc file' "$TMP/err"
+check "plain-file acpi_call left empty" [ ! -s "$R/proc/acpi/call" ]
+
 # Usage.
 run_ov --root "$R" rom dump --gpu ../../etc -o "$TMP/x.rom"
 expect_rc 2 "--gpu that is not a BDF"
