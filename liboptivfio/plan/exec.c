@@ -277,9 +277,22 @@ static int verify(struct ov_ctx *ctx, const struct ov_plan *plan, const struct o
 		if (ov_module_loaded(ctx, s->arg))
 			r = ov_ctx_fail(ctx, EIO, "module %s: still loaded", s->arg);
 		break;
+	case OV_STEP_BBSWITCH: {
+		char path[PATH_MAX];
+		const char *state;
+
+		/* bbswitch reads back "<bdf> ON|OFF"; it refuses OFF while a driver is bound. */
+		r = ov_host_path(ctx, path, sizeof(path), "/proc/acpi/bbswitch");
+		if (r == 0)
+			r = ov_read_attr(ctx, path, cur, sizeof(cur));
+		state = strrchr(cur, ' ');
+		state = state ? state + 1 : cur;
+		if (r == 0 && strcmp(state, s->arg) != 0)
+			r = ov_ctx_fail(ctx, EIO, "bbswitch reads \"%s\", not %s", cur, s->arg);
+		break;
+	}
 	case OV_STEP_RUN_PROGRAM:
 	case OV_STEP_ACPI_CALL:
-	case OV_STEP_BBSWITCH:
 	case OV_STEP_KIND_MAX:
 		break;
 	}

@@ -453,11 +453,21 @@ static int fx_load_module(struct ov_ctx *ctx, const char *name)
 
 	if (ov_host_path(ctx, drvdir, sizeof(drvdir), "/sys/bus/pci/drivers/%s", drv) < 0)
 		return -EINVAL;
-	if (mkdir(drvdir, 0755) < 0 && errno != EEXIST)
-		return ov_ctx_fail(ctx, errno, "%s: %s", drvdir, strerror(errno));
 
-	/* A driver that comes back probes the devices it had. */
+	/*
+	 * A module registers its PCI driver (known ones, or one it had before
+	 * an unload) and probes the devices it had.
+	 */
 	r = stash_read(ctx, &v, &n);
+	bool pci_driver = drv != name;
+
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (strcmp(v[i].kind, "driver") == 0 && strcmp(v[i].a, name) == 0) {
+			pci_driver = true;
+			v[i].kind[0] = '\0';
+		}
+	if (r == 0 && pci_driver && mkdir(drvdir, 0755) < 0 && errno != EEXIST)
+		r = ov_ctx_fail(ctx, errno, "%s: %s", drvdir, strerror(errno));
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		char a[PATH_MAX];
 
@@ -544,9 +554,11 @@ static int fx_unload_module(struct ov_ctx *ctx, const char *name)
 	free(data);
 	if (r == 0)
 		r = unbind_all(ctx, name, drv);
+	/* Its driver directory goes with it (and comes back on load). */
 	if (r == 0 && ov_host_path(ctx, drvdir, sizeof(drvdir),
-				   "/sys/bus/pci/drivers/%s", drv) == 0)
-		rmdir(drvdir);	/* stays if not empty: not ours to clean */
+				   "/sys/bus/pci/drivers/%s", drv) == 0 && rmdir(drvdir) == 0 &&
+	    drv == name)	/* known drivers (vfio-pci) come back without a record */
+		r = stash_append(ctx, "driver", name, drv);
 	return r;
 }
 
@@ -583,9 +595,17 @@ static int fx_acpi_call(struct ov_ctx *ctx, const char *method)
 	return fx_proc_write(ctx, "/proc/acpi/call", method);
 }
 
+/* bbswitch reads back "<bdf> ON|OFF": keep the address, switch the state. */
 static int fx_bbswitch(struct ov_ctx *ctx, const char *state)
 {
-	return fx_proc_write(ctx, "/proc/acpi/bbswitch", state);
+	char path[PATH_MAX], cur[64], text[96];
+
+	if (ov_host_path(ctx, path, sizeof(path), "/proc/acpi/bbswitch") < 0)
+		return -EINVAL;
+	if (ov_read_attr(ctx, path, cur, sizeof(cur)) < 0)
+		return -ENOENT;
+	snprintf(text, sizeof(text), "%.*s %s\n", (int)strcspn(cur, " "), cur, state);
+	return fixture_write(ctx, path, text);
 }
 
 static int fx_run_program(struct ov_ctx *ctx, const char *cmdline)
