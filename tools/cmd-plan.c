@@ -14,7 +14,11 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char host_help[] =
 	"Usage: optivfio [--root DIR] [--json] host prepare|release|reset [OPTIONS]\n"
@@ -219,6 +223,29 @@ static int state_file(struct ov_cli *cli, const struct host_opts *o, const char 
 	return 0;
 }
 
+/*
+ * One host run at a time per state directory (two domains starting at once
+ * run two hooks): an exclusive flock on the directory, held until exit.
+ */
+static int lock_state_dir(const char *file)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ov_cli_error("host: %s: %s", dir, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+
+		close(fd);
+		return ov_cli_error("host: %s: %s", dir, err == EWOULDBLOCK ?
+				    "another optivfio host run holds it" : strerror(err));
+	}
+	return 0;	/* the descriptor stays open: the lock lasts until exit */
+}
+
 static int run_plan(struct ov_cli *cli, struct ov_plan *plan, const char *journal,
 		    bool keep_journal)
 {
@@ -285,7 +312,9 @@ static int do_release(struct ov_cli *cli, const struct host_opts *o, const struc
 		r = show_plan(cli, &plan);
 	} else {
 		/* The release itself is not journaled: on failure it rolls back to prepared. */
-		r = run_plan(cli, &plan, NULL, false);
+		r = lock_state_dir(journal);
+		if (r == OV_EXIT_OK)
+			r = run_plan(cli, &plan, NULL, false);
 		if (r == OV_EXIT_OK && remove(journal) < 0)
 			r = ov_cli_error("host release: %s: %s", journal, strerror(errno));
 	}
@@ -353,6 +382,10 @@ int cmd_host(struct ov_cli *cli, int argc, char **argv)
 	} else if (state_file(cli, &o, plan.kind == OV_PLAN_RESET ? "reset" : "journal",
 			      &gpu->bdf, true, journal, sizeof(journal)) < 0) {
 		r = ov_cli_error_ctx(cli, what);
+	} else if ((r = lock_state_dir(journal)) != OV_EXIT_OK) {
+		/* said */
+	} else if (plan.kind == OV_PLAN_PREPARE && ov_path_exists(journal)) {
+		r = ov_cli_error("host prepare: already prepared: journal %s exists", journal);
 	} else {
 		r = run_plan(cli, &plan, journal, plan.kind == OV_PLAN_PREPARE);
 		if (r == OV_EXIT_OK && !cli->json && plan.kind == OV_PLAN_PREPARE)

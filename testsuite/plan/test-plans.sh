@@ -87,6 +87,29 @@ run_ov --root "$W" host release
 expect_rc 0 "release with the default state dir"
 check "journal gone" test ! -e "$W/var/lib/optivfio/journal-$GPU.json"
 
+# --- the journal cannot be written: nothing is done ---
+work "$F/acer"
+run_ov --root "$W" host prepare --state-dir /dev/null/state
+expect_rc 1 "prepare with an unusable state dir fails"
+expect_one_line_error "unusable state dir"
+same_tree "$F/acer" "$W" "... before changing anything"
+
+# --- one run at a time per state dir ---
+work "$F/acer"
+mkdir -p "$S"
+if command -v flock >/dev/null; then
+	flock "$S" sleep 5 &
+	locker=$!
+	sleep 0.5
+	run_ov --root "$W" host prepare --state-dir "$S"
+	expect_rc 1 "a concurrent prepare is refused"
+	check "... saying why" grep -q "another optivfio host run holds it" "$TMP/err"
+	same_tree "$F/acer" "$W" "... and changes nothing"
+	kill "$locker" 2>/dev/null; wait "$locker" 2>/dev/null
+else
+	skip "flock(1) not installed"
+fi
+
 # --- a step fails midway: rollback leaves the host exactly as it was ---
 work "$F/acer-novfio"
 run_ov --root "$W" host prepare --state-dir "$S"
