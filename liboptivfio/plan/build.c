@@ -80,10 +80,6 @@ int ov_plan_prepare(struct ov_ctx *ctx, const struct ov_host *host,
 	if (r < 0)
 		return r;
 
-	if (!ov_plan_env_has_module(env, VFIO_MODULE))
-		r = ov_plan_add(ctx, plan, OV_STEP_LOAD_MODULE, NULL, VFIO_MODULE,
-				"vfio-pci must exist before the GPU is bound to it");
-
 	/*
 	 * The other functions of the GPU (HDMI audio): no driver at all. The
 	 * seed: passing the audio function can cause Code 43, and vfio-pci
@@ -101,6 +97,14 @@ int ov_plan_prepare(struct ov_ctx *ctx, const struct ov_host *host,
 			r = ov_plan_add(ctx, plan, OV_STEP_SET_DRIVER_OVERRIDE, &d->bdf, "none",
 					"keep every driver, vfio-pci too, off the audio function");
 	}
+
+	/*
+	 * vfio-pci before the GPU leaves its driver: when vfio_pci cannot be
+	 * loaded the GPU was never touched (and the audio steps roll back).
+	 */
+	if (r == 0 && !ov_plan_env_has_module(env, VFIO_MODULE))
+		r = ov_plan_add(ctx, plan, OV_STEP_LOAD_MODULE, NULL, VFIO_MODULE,
+				"vfio-pci must exist before the GPU is bound to it");
 
 	/* The GPU itself: driverctl's sequence, unbind first (see plan.h). */
 	if (r == 0 && strcmp(gpu->driver, VFIO_DRIVER) != 0) {

@@ -52,9 +52,9 @@ static void expect_steps(const struct ov_plan *p, const char *const *want, size_
 static void test_prepare_laptop(void **state)
 {
 	static const char *const want[] = {
-		"load-module vfio_pci",
 		"unbind 0000:01:00.1 snd_hda_intel",
 		"set-driver-override 0000:01:00.1 none",
+		"load-module vfio_pci",
 		"set-driver-override 0000:01:00.0 vfio-pci",
 		"drivers-probe 0000:01:00.0 vfio-pci",
 	};

@@ -122,15 +122,19 @@ check "the undo ran in reverse" grep -q "^  undo 4. bind 0000:01:00.1 snd_hda_in
 same_tree "$F/acer-novfio" "$W" "rollback: tree byte for byte as before"
 check "rollback: no journal left" test ! -e "$S/journal-$GPU.json"
 
-# A module that cannot be loaded (not in the tree's module index): fails at step 1.
+# vfio_pci not in the tree's module index (the lab's "vfio-pci made
+# unavailable"): fails at step 3, after the audio steps, which roll back.
 work "$F/acer-nvidia"
 rm -f "$W"/lib/modules/*/kernel/fake/vfio-pci.ko
 depmod -b "$W" 6.1.0-fake 2>/dev/null || /sbin/depmod -b "$W" 6.1.0-fake 2>/dev/null
 cp -a "$W" "$TMP/before"
 run_ov --root "$W" host prepare --state-dir "$S"
 expect_rc 1 "prepare with vfio_pci missing from the module index fails"
-check "... at the module load" grep -q "step 1 (load-module vfio_pci) failed" "$TMP/err"
-same_tree "$TMP/before" "$W" "... and changes nothing"
+check "... at the module load" grep -q "step 3 (load-module vfio_pci) failed" "$TMP/err"
+check "... after two done steps" test "$(grep -c ': done$' "$TMP/out")" -eq 4
+check "... the audio function bound back" grep -q "^  undo 3. bind 0000:01:00.1 snd_hda_intel: done" "$TMP/out"
+check "... the GPU was never unbound" test -z "$(grep "unbind $GPU" "$TMP/out")"
+same_tree "$TMP/before" "$W" "... and the rollback leaves the tree as it was"
 rm -rf "$TMP/before"
 
 # --- refusals: nothing changed, one line saying why ---
