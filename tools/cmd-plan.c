@@ -366,6 +366,18 @@ int cmd_host(struct ov_cli *cli, int argc, char **argv)
 		}
 		r = ov_plan_prepare(cli->ctx, host, gpu, &env, &plan);
 	} else {
+		/* A rescan gives the functions fresh state: prepare's journal would lie. */
+		if (state_file(cli, &o, "journal", &gpu->bdf, false, journal,
+			       sizeof(journal)) < 0) {
+			r = ov_cli_error_ctx(cli, what);
+			goto out_env;
+		}
+		if (ov_path_exists(journal)) {
+			r = ov_cli_error("host reset: refused, nothing changed: the GPU is "
+					 "prepared (journal %s)", journal);
+			ov_cli_hint(cli, "run 'optivfio host release' first");
+			goto out_env;
+		}
 		r = ov_plan_reset(cli->ctx, host, gpu, &env, &plan);
 	}
 	if (r < 0) {

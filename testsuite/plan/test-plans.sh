@@ -64,6 +64,9 @@ for h in acer acer-nvidia; do
 	run_ov --root "$W" host prepare --state-dir "$S"
 	expect_rc 1 "$h: second prepare refused"
 	check "$h: ... because of the journal" grep -q "already prepared" "$TMP/err"
+	run_ov --root "$W" host reset --yes --state-dir "$S"
+	expect_rc 1 "$h: reset refused while prepared"
+	check "$h: ... saying so" grep -q "the GPU is prepared" "$TMP/err"
 	if [ "$h" = acer ]; then
 		golden "$W" acer-release.txt "acer: release plan from the journal" \
 			host release --state-dir "$S" --dry-run
