@@ -5,15 +5,20 @@
 #include <stdarg.h>
 #include <string.h>
 
+static void verror(const char *fmt, va_list ap)
+{
+	fputs("optivfio: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int ov_cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("optivfio: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return OV_EXIT_FAILURE;
 }
 
@@ -32,11 +37,9 @@ int ov_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("optivfio: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fprintf(stderr, "Try 'optivfio %s--help' for more information.\n",
 		cmd ? cmd : "");
 	return OV_EXIT_USAGE;

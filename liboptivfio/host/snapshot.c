@@ -276,7 +276,7 @@ static int for_each_entry(struct snap *s, const char *hp,
 	return r;
 }
 
-static int copy_group_member(struct snap *s, const char *hp, const char *name)
+static int copy_link_entry(struct snap *s, const char *hp, const char *name)
 {
 	char link[PATH_MAX], target[PATH_MAX];
 	int r;
@@ -317,7 +317,7 @@ static int copy_device_link(struct snap *s, const char *devdir, const char *name
 		if (ov_path_exists(done))
 			return 0;
 		r = mkdir_host(s, sub);
-		return r < 0 ? r : for_each_entry(s, sub, copy_group_member);
+		return r < 0 ? r : for_each_entry(s, sub, copy_link_entry);
 	}
 	return 0;
 }
@@ -355,12 +355,39 @@ static int copy_device(struct snap *s, const char *hp, const char *name)
 	return 0;
 }
 
-static int copy_dir_name(struct snap *s, const char *hp, const char *name)
+/* Inside a driver directory: the links to bound devices. */
+static int copy_driver_entry(struct snap *s, const char *hp, const char *name)
 {
-	char p[PATH_MAX];
+	struct ov_bdf bdf;
+
+	return ov_bdf_parse(name, &bdf) ? copy_link_entry(s, hp, name) : 0;
+}
+
+/*
+ * A bus driver: its bound-device links, and its write-only attributes
+ * (bind, unbind, new_id, remove_id) as empty files, since they can not be
+ * read but show the driver is there to bind to.
+ */
+static int copy_driver(struct snap *s, const char *hp, const char *name)
+{
+	static const char *const attrs[] = { "bind", "unbind", "new_id", "remove_id" };
+	char p[PATH_MAX], f[PATH_MAX * 2], dst[PATH_MAX * 2];
+	int fd, r;
 
 	snprintf(p, sizeof(p), "%s/%s", hp, name);
-	return mkdir_host(s, p);
+	r = mkdir_host(s, p);
+	for (size_t i = 0; r >= 0 && i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		snprintf(f, sizeof(f), "%s/%s", p, attrs[i]);
+		r = out_path(s, f, dst, sizeof(dst), false);
+		if (r < 0)
+			break;
+		fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0200);
+		if (fd < 0)
+			return ov_ctx_fail(s->ctx, errno, "%s: %s", dst, strerror(errno));
+		close(fd);
+		s->st.files++;
+	}
+	return r < 0 ? r : for_each_entry(s, p, copy_driver_entry);
 }
 
 /* ACPI tables: names only (their contents are firmware, not needed). */
@@ -370,8 +397,8 @@ static int copy_table_name(struct snap *s, const char *hp, const char *name)
 	int fd, r;
 
 	snprintf(p, sizeof(p), "%s/%s", hp, name);
-	if (is_dir_host(s, p))
-		return for_each_entry(s, p, copy_table_name);
+	if (is_dir_host(s, p))	/* data/, dynamic/: loaded at run time, not needed */
+		return 0;
 	r = out_path(s, p, dst, sizeof(dst), false);
 	if (r < 0)
 		return r;
@@ -417,7 +444,7 @@ int ov_host_snapshot(struct ov_ctx *ctx, const char *outdir, struct ov_snapshot_
 
 	r = for_each_entry(&s, "/sys/bus/pci/devices", copy_device);
 	if (r >= 0)
-		r = for_each_entry(&s, "/sys/bus/pci/drivers", copy_dir_name);
+		r = for_each_entry(&s, "/sys/bus/pci/drivers", copy_driver);
 	for (size_t i = 0; r >= 0 && i < sizeof(host_files) / sizeof(host_files[0]); i++)
 		r = copy_file(&s, host_files[i], 0444);
 	if (r >= 0)

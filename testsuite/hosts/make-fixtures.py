@@ -179,7 +179,10 @@ def make_host(host, out):
     drivers = sorted({d["driver"] for d in host["devices"] if d.get("driver")} |
                      {"vfio-pci", "pci-stub"})
     for drv in drivers:
-        os.makedirs(os.path.join(root, "sys/bus/pci/drivers", drv), exist_ok=True)
+        # The write-only attributes of a driver directory, as empty files
+        # (also keeps the directory in git when no device is bound).
+        for attr in ("bind", "unbind", "new_id", "remove_id"):
+            write(os.path.join(root, "sys/bus/pci/drivers", drv, attr), b"", 0o200)
 
     for d in host["devices"]:
         rel = device_dir(host, d)
@@ -206,6 +209,8 @@ def make_host(host, out):
             write(os.path.join(ddir, "boot_vga"), "%d\n" % d["boot_vga"])
         if d.get("driver"):
             symlink(up + "bus/pci/drivers/" + d["driver"], os.path.join(ddir, "driver"))
+            symlink("../../../../" + rel[len("sys/"):],
+                    os.path.join(root, "sys/bus/pci/drivers", d["driver"], d["bdf"]))
         if d.get("group") is not None:
             symlink(up + "kernel/iommu_groups/%d" % d["group"],
                     os.path.join(ddir, "iommu_group"))
