@@ -177,19 +177,25 @@ static int read_driver(struct ov_ctx *ctx, const char *bdf, char *drv, size_t si
 	return ov_read_link_name(ctx, path, drv, size);
 }
 
-/* Bind like the kernel: the "driver" link, relative up to /sys. */
+/*
+ * Bind like the kernel: the device's "driver" link (relative, up to /sys)
+ * and the driver's link back to the device (drivers/<drv>/<bdf>).
+ */
 static int link_driver(struct ov_ctx *ctx, const char *bdf, const char *drv)
 {
 	char dev[PATH_MAX], real[PATH_MAX], sys[PATH_MAX], sysreal[PATH_MAX];
-	char target[PATH_MAX], link[PATH_MAX + 16];
+	char target[PATH_MAX], link[PATH_MAX + 16], back[PATH_MAX];
 	size_t depth = 0, n = 0;
+	const char *in_sys;
 
 	if (dev_path(ctx, dev, sizeof(dev), bdf, "") < 0 ||
-	    ov_host_path(ctx, sys, sizeof(sys), "/sys") < 0)
+	    ov_host_path(ctx, sys, sizeof(sys), "/sys") < 0 ||
+	    ov_host_path(ctx, back, sizeof(back), "/sys/bus/pci/drivers/%s/%s", drv, bdf) < 0)
 		return -EINVAL;
 	if (!realpath(dev, real) || !realpath(sys, sysreal))
 		return ov_ctx_fail(ctx, errno, "%s: %s", dev, strerror(errno));
-	for (const char *p = real + strlen(sysreal); *p; p++)
+	in_sys = real + strlen(sysreal);		/* "/devices/pci0000:00/..." */
+	for (const char *p = in_sys; *p; p++)
 		depth += *p == '/';
 	for (size_t i = 0; i < depth; i++)
 		n += (size_t)snprintf(target + n, sizeof(target) - n, "../");
@@ -197,6 +203,10 @@ static int link_driver(struct ov_ctx *ctx, const char *bdf, const char *drv)
 	snprintf(link, sizeof(link), "%s/driver", real);
 	if (symlink(target, link) < 0)
 		return ov_ctx_fail(ctx, errno, "%s: %s", link, strerror(errno));
+	/* sys/bus/pci/drivers/<drv>/ is four levels below sys/. */
+	snprintf(target, sizeof(target), "../../../..%s", in_sys);
+	if (symlink(target, back) < 0 && errno != EEXIST)
+		return ov_ctx_fail(ctx, errno, "%s: %s", back, strerror(errno));
 	return 0;
 }
 
@@ -233,12 +243,21 @@ static int fx_set_driver_override(struct ov_ctx *ctx, const char *bdf, const cha
 
 static int fx_unbind(struct ov_ctx *ctx, const char *bdf)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], back[PATH_MAX], drv[64];
+	int r;
 
-	if (dev_path(ctx, path, sizeof(path), bdf, "driver") < 0)
+	r = read_driver(ctx, bdf, drv, sizeof(drv));
+	if (r < 0)
+		return r;
+	if (!*drv)
+		return ov_ctx_fail(ctx, ENOENT, "%s: no driver to unbind", bdf);
+	if (dev_path(ctx, path, sizeof(path), bdf, "driver") < 0 ||
+	    ov_host_path(ctx, back, sizeof(back), "/sys/bus/pci/drivers/%s/%s", drv, bdf) < 0)
 		return -EINVAL;
 	if (unlink(path) < 0)
 		return ov_ctx_fail(ctx, errno, "%s: %s", path, strerror(errno));
+	if (unlink(back) < 0 && errno != ENOENT)
+		return ov_ctx_fail(ctx, errno, "%s: %s", back, strerror(errno));
 	return 0;
 }
 
@@ -315,7 +334,7 @@ static int stash_links_into(struct ov_ctx *ctx, const char *dir, const char *ins
 static int fx_remove(struct ov_ctx *ctx, const char *bdf)
 {
 	char dev[PATH_MAX], real[PATH_MAX], bus[PATH_MAX], groups[PATH_MAX];
-	char stash[PATH_MAX], stashdir[PATH_MAX];
+	char stash[PATH_MAX], stashdir[PATH_MAX], drivers[PATH_MAX];
 	struct dirent *e;
 	DIR *d;
 	int r;
@@ -338,6 +357,19 @@ static int fx_remove(struct ov_ctx *ctx, const char *bdf)
 			continue;
 		snprintf(gdev, sizeof(gdev), "%s/%s/devices", groups, e->d_name);
 		r = stash_links_into(ctx, gdev, real);
+	}
+	if (d)
+		closedir(d);
+	/* The drivers' links to it (drivers/<drv>/<bdf>) go too. */
+	d = r == 0 && ov_host_path(ctx, drivers, sizeof(drivers), "/sys/bus/pci/drivers") == 0 ?
+	    opendir(drivers) : NULL;
+	while (d && r == 0 && (e = readdir(d))) {
+		char ddir[PATH_MAX + 300];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(ddir, sizeof(ddir), "%s/%s", drivers, e->d_name);
+		r = stash_links_into(ctx, ddir, real);
 	}
 	if (d)
 		closedir(d);
@@ -394,6 +426,55 @@ static int fx_rescan(struct ov_ctx *ctx)
 
 /* --- modules --- */
 
+/* A PCI driver directory's write-only attributes (sysfs-bus-pci). */
+static const char *const driver_attrs[] = { "bind", "unbind", "new_id", "remove_id" };
+
+static int make_driver_dir(struct ov_ctx *ctx, const char *dir)
+{
+	if (mkdir(dir, 0755) < 0)
+		return ov_ctx_fail(ctx, errno, "%s: %s", dir, strerror(errno));
+	for (size_t i = 0; i < sizeof(driver_attrs) / sizeof(driver_attrs[0]); i++) {
+		char path[PATH_MAX + 16];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, driver_attrs[i]);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0200);
+		if (fd < 0)
+			return ov_ctx_fail(ctx, errno, "%s: %s", path, strerror(errno));
+		fchmod(fd, 0200);
+		close(fd);
+	}
+	return 0;
+}
+
+/* Remove @dir if it holds nothing but the attribute files; true if removed. */
+static bool remove_fresh_driver_dir(const char *dir)
+{
+	struct dirent *e;
+	bool fresh = true;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return false;
+	while (fresh && (e = readdir(d))) {
+		bool known = e->d_name[0] == '.';
+
+		for (size_t i = 0; i < sizeof(driver_attrs) / sizeof(driver_attrs[0]); i++)
+			known = known || strcmp(e->d_name, driver_attrs[i]) == 0;
+		fresh = known;
+	}
+	closedir(d);
+	if (!fresh)
+		return false;
+	for (size_t i = 0; i < sizeof(driver_attrs) / sizeof(driver_attrs[0]); i++) {
+		char path[PATH_MAX + 16];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, driver_attrs[i]);
+		unlink(path);
+	}
+	return rmdir(dir) == 0;
+}
+
 /* Keep a rewritten file's mode (the tree must come back byte for byte). */
 static mode_t file_mode(const char *path)
 {
@@ -409,8 +490,9 @@ static int modules_path(struct ov_ctx *ctx, char *buf, size_t size)
 
 static int fx_load_module(struct ov_ctx *ctx, const char *name)
 {
-	char path[PATH_MAX], drvdir[PATH_MAX], line[256];
+	char path[PATH_MAX], drvdir[PATH_MAX], stashed[PATH_MAX], line[256];
 	const char *drv = ov_module_driver_name(name);
+	bool restored = false;
 	struct kmod_ctx *k;
 	struct kmod_module *m;
 	struct stash_rec *v;
@@ -451,23 +533,26 @@ static int fx_load_module(struct ov_ctx *ctx, const char *name)
 	if (r < 0)
 		return r;
 
-	if (ov_host_path(ctx, drvdir, sizeof(drvdir), "/sys/bus/pci/drivers/%s", drv) < 0)
+	if (ov_host_path(ctx, drvdir, sizeof(drvdir), "/sys/bus/pci/drivers/%s", drv) < 0 ||
+	    ov_host_path(ctx, stashed, sizeof(stashed), STASH_DIR "/driver-%s", drv) < 0)
 		return -EINVAL;
 
 	/*
-	 * A module registers its PCI driver (known ones, or one it had before
-	 * an unload) and probes the devices it had.
+	 * A module registers its PCI driver: the directory it had before an
+	 * unload, or a fresh one for a known PCI driver (vfio-pci); then it
+	 * probes the devices it had.
 	 */
 	r = stash_read(ctx, &v, &n);
-	bool pci_driver = drv != name;
-
-	for (size_t i = 0; r == 0 && i < n; i++)
-		if (strcmp(v[i].kind, "driver") == 0 && strcmp(v[i].a, name) == 0) {
-			pci_driver = true;
-			v[i].kind[0] = '\0';
-		}
-	if (r == 0 && pci_driver && mkdir(drvdir, 0755) < 0 && errno != EEXIST)
-		r = ov_ctx_fail(ctx, errno, "%s: %s", drvdir, strerror(errno));
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (strcmp(v[i].kind, "driver") != 0 || strcmp(v[i].a, name) != 0)
+			continue;
+		if (rename(stashed, drvdir) < 0)
+			r = ov_ctx_fail(ctx, errno, "%s: %s", drvdir, strerror(errno));
+		v[i].kind[0] = '\0';
+		restored = true;
+	}
+	if (r == 0 && !restored && drv != name && !ov_path_exists(drvdir))
+		r = make_driver_dir(ctx, drvdir);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		char a[PATH_MAX];
 
@@ -525,7 +610,7 @@ static int unbind_all(struct ov_ctx *ctx, const char *module, const char *drv)
 
 static int fx_unload_module(struct ov_ctx *ctx, const char *name)
 {
-	char path[PATH_MAX], drvdir[PATH_MAX];
+	char path[PATH_MAX], drvdir[PATH_MAX], stashed[PATH_MAX];
 	const char *drv = ov_module_driver_name(name);
 	uint8_t *data;
 	size_t len, out = 0;
@@ -554,11 +639,23 @@ static int fx_unload_module(struct ov_ctx *ctx, const char *name)
 	free(data);
 	if (r == 0)
 		r = unbind_all(ctx, name, drv);
-	/* Its driver directory goes with it (and comes back on load). */
-	if (r == 0 && ov_host_path(ctx, drvdir, sizeof(drvdir),
-				   "/sys/bus/pci/drivers/%s", drv) == 0 && rmdir(drvdir) == 0 &&
-	    drv == name)	/* known drivers (vfio-pci) come back without a record */
+	/*
+	 * Its driver directory goes with it: a fresh one (attribute files
+	 * only) is simply removed, one that knew devices is kept in the stash
+	 * for the next load.
+	 */
+	if (r == 0 && (ov_host_path(ctx, drvdir, sizeof(drvdir), "/sys/bus/pci/drivers/%s",
+				    drv) < 0 ||
+		       ov_host_path(ctx, stashed, sizeof(stashed), STASH_DIR "/driver-%s",
+				    drv) < 0))
+		r = -EINVAL;
+	if (r == 0 && ov_path_exists(drvdir)) {
+		if (remove_fresh_driver_dir(drvdir))
+			return 0;
 		r = stash_append(ctx, "driver", name, drv);
+		if (r == 0 && rename(drvdir, stashed) < 0)
+			r = ov_ctx_fail(ctx, errno, "%s: %s", drvdir, strerror(errno));
+	}
 	return r;
 }
 

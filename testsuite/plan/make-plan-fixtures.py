@@ -79,7 +79,7 @@ def main():
     mf.make_host(variant("acer"), out)
 
     mf.make_host(variant("acer-novfio"), out)
-    os.rmdir(os.path.join(out, "acer-novfio/sys/bus/pci/drivers/vfio-pci"))
+    shutil.rmtree(os.path.join(out, "acer-novfio/sys/bus/pci/drivers/vfio-pci"))
 
     nv_modules = ["i915", "nvidia_drm", "nvidia_modeset", "nvidia", "bbswitch",
                   "snd_hda_intel", "xhci_pci", "ahci", "r8169", "iwlwifi"]
@@ -88,7 +88,7 @@ def main():
         dev(h, GPU)["driver"] = "nvidia"
         mf.make_host(h, out)
         root = os.path.join(out, name)
-        os.rmdir(os.path.join(root, "sys/bus/pci/drivers/vfio-pci"))
+        shutil.rmtree(os.path.join(root, "sys/bus/pci/drivers/vfio-pci"))
         mf.write(os.path.join(root, "proc/acpi/bbswitch"), GPU + " ON\n")
         mf.write(os.path.join(root, "usr/bin/nvidia-smi"), "#!/bin/sh\nexit 0\n", 0o755)
         fake_modules(root, ["vfio", "vfio_iommu_type1", "vfio_pci", "nvidia",

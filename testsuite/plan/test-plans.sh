@@ -54,7 +54,10 @@ for h in acer acer-nvidia; do
 	D="$W/sys/bus/pci/devices"
 	check "$h: GPU bound to vfio-pci" test "$(basename "$(readlink "$D/$GPU/driver")")" = vfio-pci
 	check "$h: GPU driver_override vfio-pci" test "$(cat "$D/$GPU/driver_override")" = vfio-pci
+	check "$h: vfio-pci links back to the GPU" test -L "$W/sys/bus/pci/drivers/vfio-pci/$GPU"
 	check "$h: HDMI audio unbound" test ! -e "$D/0000:01:00.1/driver"
+	check "$h: snd_hda_intel no longer links to it" \
+		test ! -L "$W/sys/bus/pci/drivers/snd_hda_intel/0000:01:00.1"
 	check "$h: HDMI audio driver_override none" test "$(cat "$D/0000:01:00.1/driver_override")" = none
 	check "$h: vfio_pci loaded" grep -q "^vfio_pci " "$W/proc/modules"
 	J="$S/journal-$GPU.json"
