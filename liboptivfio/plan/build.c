@@ -6,6 +6,7 @@
 #include "plan/plan.h"
 #include "core/ctx.h"
 #include "host/groups.h"
+#include "rom/acpi-call.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -130,7 +131,7 @@ static enum ov_power_method pick_power(const struct ov_pci_dev *gpu,
 {
 	if (env->has_bbswitch && ov_plan_env_has_module(env, "bbswitch"))
 		return OV_POWER_BBSWITCH;
-	if (env->has_acpi_call && *gpu->acpi_path)
+	if (env->has_acpi_call && ov_acpi_path_valid(gpu->acpi_path))
 		return OV_POWER_ACPI_CALL;
 	return OV_POWER_RUNTIME_PM;
 }

@@ -8,6 +8,7 @@
 #include "plan/exec.h"
 #include "plan/ops.h"
 #include "plan/plan.h"
+#include "rom/rom.h"
 #include "core/ctx.h"
 #include "core/fileio.h"
 #include "core/hostfs.h"
@@ -239,23 +240,36 @@ static int check_rom(struct ov_ctx *ctx, struct ov_doctor *d, const struct ov_pc
 	if (r < 0 || !rom_file)
 		return r;
 
-	/* Only the first bytes; 'optivfio rom info' is the full validation. */
+	/* The rom module's validator: image chain, prefix, ids against the GPU. */
+	struct ov_rom_info *info;
 	uint8_t *data;
 	size_t len;
 
 	if (ov_read_file(ctx, rom_file, &data, &len) < 0)
 		return add(ctx, d, "rom-file", OV_CHECK_WARN, "give a readable ROM file",
 			   "%s", ov_ctx_error(ctx));
-	if (len >= 2 && data[0] == 0x55 && data[1] == 0xaa)
-		r = add(ctx, d, "rom-file", OV_CHECK_PASS, "'optivfio rom info FILE' checks it whole",
-			"%s: %zu bytes, starts with a PCI ROM signature (55 AA)", rom_file, len);
-	else if (len >= 4 && memcmp(data, "NVGI", 4) == 0)
-		r = add(ctx, d, "rom-file", OV_CHECK_WARN, "'optivfio rom strip FILE -o OUT'",
-			"%s: a full flash dump with an NVGI prefix", rom_file);
-	else
-		r = add(ctx, d, "rom-file", OV_CHECK_WARN, "dump the ROM again or use ACPI _ROM",
-			"%s: no PCI ROM signature (55 AA) at the start", rom_file);
+	info = malloc(sizeof(*info));
+	if (!info) {
+		free(data);
+		return ov_ctx_fail(ctx, ENOMEM, "out of memory");
+	}
+	ov_rom_parse(data, len, 0, info);
 	free(data);
+	if (info->verdict == OV_ROM_BROKEN)
+		r = add(ctx, d, "rom-file", OV_CHECK_WARN, "dump it again, or use ACPI _ROM",
+			"%s: %s", rom_file, info->verdict_msg);
+	else if (ov_rom_validate_ids(ctx, info, gpu->vendor, gpu->device) < 0)
+		r = add(ctx, d, "rom-file", OV_CHECK_WARN, "use this GPU's own ROM",
+			"%s: %s", rom_file, ov_ctx_error(ctx));
+	else if (info->verdict == OV_ROM_NEEDS_STRIP)
+		r = add(ctx, d, "rom-file", OV_CHECK_WARN, "'optivfio rom strip FILE -o OUT'",
+			"%s: %s", rom_file, info->verdict_msg);
+	else
+		r = add(ctx, d, "rom-file", OV_CHECK_PASS, "'optivfio rom info FILE' shows "
+			"its images", "%s: %zu image%s, %zu bytes, for %04x:%04x", rom_file,
+			info->n_images, info->n_images == 1 ? "" : "s", info->rom_length,
+			gpu->vendor, gpu->device);
+	free(info);
 	return r;
 }
 

@@ -8,6 +8,7 @@
 #include "plan/ops.h"
 #include "core/ctx.h"
 #include "core/hostfs.h"
+#include "rom/acpi-call.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -164,33 +165,28 @@ static int sysfs_run_program(struct ov_ctx *ctx, const char *cmdline)
 }
 
 /*
- * acpi_call: write the method, read the reply (facts-rom-acpicall §1.3/1.4:
- * text plus one NUL; errors come back as "Error: AE_..." while the write
- * itself succeeds).
+ * _OFF/_ON through acpi_call, with the rom module's transport (one
+ * command, one reply; facts-rom-acpicall §1). An "Error: AE_..." reply is
+ * a failure even though the write itself succeeded.
  */
 static int sysfs_acpi_call(struct ov_ctx *ctx, const char *method)
 {
-	char path[PATH_MAX], reply[4096];
-	ssize_t n;
-	int fd, r;
+	struct ov_acpi_reply rep;
+	char *reply;
+	int r;
 
-	r = ov_host_path(ctx, path, sizeof(path), "/proc/acpi/call");
-	if (r < 0)
-		return r;
-	r = ov_sysfs_write(ctx, path, method);
-	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ov_ctx_fail(ctx, errno, "%s: %s", path, strerror(errno));
-	n = read(fd, reply, sizeof(reply) - 1);
-	close(fd);
-	if (n < 0)
-		return ov_ctx_fail(ctx, errno, "%s: %s", path, strerror(errno));
-	reply[n] = '\0';
-	if (strncmp(reply, "Error", 5) == 0)
-		return ov_ctx_fail(ctx, EIO, "acpi_call %s: %s", method, reply);
-	return 0;
+	if (!ov_acpi_path_valid(method))
+		return ov_ctx_fail(ctx, EINVAL, "%s: not an ACPI path", method);
+	reply = malloc(OV_ACPI_REPLY_MAX);
+	if (!reply)
+		return ov_ctx_fail(ctx, ENOMEM, "out of memory");
+	r = ov_acpi_call_proc_ops.call(ctx, method, reply, OV_ACPI_REPLY_MAX);
+	if (r == 0 && ov_acpi_reply_parse(reply, NULL, 0, &rep) == 0 &&
+	    rep.kind == OV_ACPI_REPLY_ERROR)
+		r = ov_ctx_fail(ctx, EIO, "acpi_call %s: %s (%s)", method, rep.error,
+				ov_acpi_error_explain(rep.error));
+	free(reply);
+	return r;
 }
 
 static int sysfs_bbswitch(struct ov_ctx *ctx, const char *state)

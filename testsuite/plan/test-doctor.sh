@@ -72,19 +72,43 @@ run_ov --root "$TMP/w" doctor
 line PASS gpu-driver "bound to vfio-pci" "prepared: GPU on vfio-pci"
 line PASS hdmi-audio "driver_override=none and unbound" "prepared: audio as the seed does"
 
-# ROM files (bytes built here: 55 AA = PCI FW 3.0 §5.1.1 signature).
-printf '\125\252\001\000' >"$TMP/good.rom"
-printf 'NVGI\000\000' >"$TMP/nvgi.rom"
-printf 'junk' >"$TMP/bad.rom"
+# ROM files, validated by the rom module against the GPU's ids. A minimal
+# ROM built here from PCI FW 3.0 §5.1: 55 AA, size 1 (512 bytes), PCIR at
+# 0x1C with 10de:1c8d, class 030000, length 1, x86, last; checksum 0.
+python3 - "$TMP" <<'PY'
+import struct, sys
+rom = bytearray(512)
+rom[0:3] = b"\x55\xaa\x01"
+struct.pack_into("<H", rom, 0x18, 0x1C)
+p = 0x1C
+rom[p:p + 4] = b"PCIR"
+struct.pack_into("<HHHH", rom, p + 4, 0x10DE, 0x1C8D, 0, 0x18)
+rom[p + 0xD:p + 0x10] = bytes([0, 0, 3])
+struct.pack_into("<H", rom, p + 0x10, 1)
+rom[p + 0x15] = 0x80
+rom[511] = -sum(rom) & 0xFF
+open(sys.argv[1] + "/good.rom", "wb").write(rom)
+open(sys.argv[1] + "/nvgi.rom", "wb").write(b"NVGI" + bytes(0x3FC) + rom)
+open(sys.argv[1] + "/bad.rom", "wb").write(b"junk" * 200)
+PY
 run_ov --root "$F/acer" doctor --rom "$TMP/good.rom"
-line PASS rom-file "4 bytes, starts with a PCI ROM signature" "rom file with 55 AA"
+line PASS rom-file "1 image, 512 bytes, for 10de:1c8d" "rom file for this GPU"
 run_ov --root "$F/acer" doctor --rom "$TMP/nvgi.rom"
-line WARN rom-file "NVGI prefix" "rom file with an NVGI prefix"
+line WARN rom-file "" "rom file with an NVGI prefix"
+check "... fix: strip it" grep -q "fix: 'optivfio rom strip FILE -o OUT'" "$TMP/out"
 run_ov --root "$F/acer" doctor --rom "$TMP/bad.rom"
-line WARN rom-file "no PCI ROM signature" "rom file without a signature"
+line WARN rom-file "not a PCI option ROM" "rom file that is not a ROM"
 expect_rc 0 "a bad ROM file does not block"
 run_ov --root "$F/acer" doctor --rom "$TMP/none.rom"
 line WARN rom-file "No such file" "missing rom file"
+# A real GTX 1050 Ti Mobile ROM (GP107M 10de:1c8c, facts-rom-acpicall §6.1) on
+# the Acer's 10de:1c8d: the wrong GPU.
+if [ -r "$SHARED/data/roms/gtx1050ti_mobile.rom" ]; then
+	run_ov --root "$F/acer" doctor --rom "$SHARED/data/roms/gtx1050ti_mobile.rom"
+	line WARN rom-file "for device 10de:1c8c, the device is 10de:1c8d" "another GPU's ROM"
+else
+	skip "no shared ROMs"
+fi
 
 # Stale NVRAM (the seed's tip): NVRAM older than the domain XML.
 R="$TMP/w"
