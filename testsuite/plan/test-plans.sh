@@ -84,6 +84,21 @@ for h in acer acer-nvidia; do
 	check "$h: ... says there is nothing to undo" grep -q "nothing to undo" "$TMP/err"
 done
 
+# --- a damaged journal: release refuses, changes nothing ---
+work "$F/acer"
+run_ov --root "$W" host prepare --state-dir "$S"
+cp -a "$W" "$TMP/prepared"
+for bad in '{"steps": 3}' 'not json' \
+	'{"gpu": "0000:01:00.0", "steps": [{"kind": "format-disk", "arg": "", "before": "", "status": "done"}]}' \
+	'{"gpu": "0000:01:00.0", "steps": [{"kind": "bind", "bdf": "../../x", "arg": "", "before": "", "status": "done"}]}'; do
+	printf '%s' "$bad" >"$S/journal-$GPU.json"
+	run_ov --root "$W" host release --state-dir "$S"
+	expect_rc 1 "damaged journal '$(echo "$bad" | cut -c1-30)...': refused"
+	expect_one_line_error "damaged journal"
+done
+same_tree "$TMP/prepared" "$W" "damaged journals changed nothing"
+rm -rf "$TMP/prepared"
+
 # --- the default state dir is under the root ---
 work "$F/acer"
 run_ov --root "$W" host prepare
