@@ -100,7 +100,8 @@ int cmd_hook(struct ov_cli *cli, int argc, char **argv)
 		}
 	}
 	if (optind < argc - 1)
-		return ov_cli_usage_error("hook ", "unexpected argument '%s'", argv[optind + 1]);
+		return ov_cli_usage_error("hook ", "unexpected argument '%s'",
+					  argv[optind + 1]);
 
 	if (!install) {
 		size_t removed;

@@ -97,7 +97,8 @@ static int parse_host(int argc, char **argv, struct host_opts *o)
 		}
 	}
 	if (optind < argc - 1)
-		return ov_cli_usage_error("host ", "unexpected argument '%s'", argv[optind + 1]);
+		return ov_cli_usage_error("host ", "unexpected argument '%s'",
+					  argv[optind + 1]);
 	return 0;
 }
 
@@ -181,8 +182,10 @@ static struct json_object *plan_json(const struct ov_plan *plan, bool dry_run)
 	json_add_string(o, "plan", ov_plan_kind_name(plan->kind));
 	json_add_string(o, "gpu", ov_bdf_format(&plan->gpu, b));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(dry_run));
-	json_object_object_add(o, "power_method", plan->kind == OV_PLAN_RESET ?
-			       json_object_new_string(ov_power_method_name(plan->power)) : NULL);
+	json_object_object_add(o, "power_method",
+			       plan->kind == OV_PLAN_RESET ?
+			       json_object_new_string(ov_power_method_name(plan->power)) :
+			       NULL);
 	for (size_t i = 0; dry_run && i < plan->n_steps; i++)
 		json_object_array_add(arr, step_json(&plan->steps[i]));
 	json_object_object_add(o, "steps", arr);
@@ -381,7 +384,8 @@ int cmd_host(struct ov_cli *cli, int argc, char **argv)
 		r = ov_plan_reset(cli->ctx, host, gpu, &env, &plan);
 	}
 	if (r < 0) {
-		r = ov_cli_error("%s: refused, nothing changed: %s", what, ov_ctx_error(cli->ctx));
+		r = ov_cli_error("%s: refused, nothing changed: %s", what,
+				 ov_ctx_error(cli->ctx));
 		goto out_env;
 	}
 

@@ -68,7 +68,8 @@ static bool cmdline_has(const char *cmdline, const char *word)
 	size_t n = strlen(word);
 
 	for (const char *p = cmdline; (p = strstr(p, word)); p += n)
-		if ((p == cmdline || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0' || p[n] == '\n'))
+		if ((p == cmdline || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0' || p[n] == '\n'))
 			return true;
 	return false;
 }
@@ -288,7 +289,8 @@ static int check_battery(struct ov_ctx *ctx, struct ov_doctor *d)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/type", dir, e->d_name);
-		if (ov_read_attr(ctx, path, type, sizeof(type)) == 0 && strcmp(type, "Battery") == 0)
+		if (ov_read_attr(ctx, path, type, sizeof(type)) == 0 &&
+		    strcmp(type, "Battery") == 0)
 			snprintf(name, sizeof(name), "%s", e->d_name);
 	}
 	if (dp)

@@ -106,7 +106,8 @@ static int read_holders(struct ov_ctx *ctx, struct ov_plan_env *env)
 		DIR *fds;
 
 		if (!all_digits(p->d_name) ||
-		    snprintf(fddir, sizeof(fddir), "%s/%s/fd", proc, p->d_name) >= (int)sizeof(fddir))
+		    snprintf(fddir, sizeof(fddir), "%s/%s/fd", proc, p->d_name) >=
+		    (int)sizeof(fddir))
 			continue;
 		fds = opendir(fddir);
 		if (!fds)

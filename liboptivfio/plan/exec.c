@@ -147,7 +147,8 @@ static int precheck(struct ov_ctx *ctx, struct ov_step *s, bool *already)
 		snprintf(s->before, sizeof(s->before), "%s", cur);
 		*already = !*cur;
 		if (*cur && strcmp(cur, s->arg) != 0)
-			return ov_ctx_fail(ctx, EBUSY, "%s is bound to %s, not %s", b, cur, s->arg);
+			return ov_ctx_fail(ctx, EBUSY, "%s is bound to %s, not %s", b, cur,
+					   s->arg);
 		break;
 	case OV_STEP_BIND:
 	case OV_STEP_BIND_VIA_DRIVERS_PROBE:
@@ -271,7 +272,8 @@ static int verify(struct ov_ctx *ctx, const struct ov_plan *plan, const struct o
 		break;
 	case OV_STEP_LOAD_MODULE:
 		if (!ov_module_loaded(ctx, s->arg))
-			r = ov_ctx_fail(ctx, EIO, "module %s: not loaded after loading it", s->arg);
+			r = ov_ctx_fail(ctx, EIO, "module %s: not loaded after loading it",
+					s->arg);
 		break;
 	case OV_STEP_UNLOAD_MODULE:
 		if (ov_module_loaded(ctx, s->arg))
@@ -281,7 +283,7 @@ static int verify(struct ov_ctx *ctx, const struct ov_plan *plan, const struct o
 		char path[PATH_MAX];
 		const char *state;
 
-		/* bbswitch reads back "<bdf> ON|OFF"; it refuses OFF while a driver is bound. */
+		/* Reads back "<bdf> ON|OFF"; bbswitch refuses OFF while a driver is bound. */
 		r = ov_host_path(ctx, path, sizeof(path), "/proc/acpi/bbswitch");
 		if (r == 0)
 			r = ov_read_attr(ctx, path, cur, sizeof(cur));
@@ -334,7 +336,8 @@ static struct json_object *journal_new(const struct ov_plan *plan)
 	char b[OV_BDF_STRLEN];
 
 	json_object_object_add(j, "version", json_object_new_int(JOURNAL_VERSION));
-	json_object_object_add(j, "plan", json_object_new_string(ov_plan_kind_name(plan->kind)));
+	json_object_object_add(j, "plan",
+			       json_object_new_string(ov_plan_kind_name(plan->kind)));
 	json_object_object_add(j, "gpu", json_object_new_string(ov_bdf_format(&plan->gpu, b)));
 	json_object_object_add(j, "steps", json_object_new_array());
 	return j;
@@ -401,7 +404,8 @@ int ov_journal_load(struct ov_ctx *ctx, const char *path, struct ov_plan *done)
 		/* "already" steps changed nothing: nothing to undo. */
 		if (strcmp(status, "already") == 0)
 			continue;
-		r = ov_plan_add(ctx, done, (enum ov_step_kind)k, bdf ? &bb : NULL, arg, "journal");
+		r = ov_plan_add(ctx, done, (enum ov_step_kind)k, bdf ? &bb : NULL, arg,
+				"journal");
 		if (r == 0)
 			snprintf(done->steps[done->n_steps - 1].before, OV_STEP_ARG_MAX, "%s",
 				 before);
@@ -446,7 +450,8 @@ static int rollback(struct ov_ctx *ctx, const struct ov_plan *plan, size_t upto,
 
 		if (s->skipped)
 			continue;
-		r = ov_plan_add(ctx, &done, s->kind, s->has_bdf ? &s->bdf : NULL, s->arg, s->why);
+		r = ov_plan_add(ctx, &done, s->kind, s->has_bdf ? &s->bdf : NULL, s->arg,
+				s->why);
 		if (r < 0)
 			goto out;
 		snprintf(done.steps[done.n_steps - 1].before, OV_STEP_ARG_MAX, "%s", s->before);
@@ -507,7 +512,8 @@ static int run_steps(struct ov_ctx *ctx, struct ov_plan *plan, const struct ov_e
 			r = journal_save(ctx, o->journal, j, "running");
 		}
 		if (o->progress)
-			o->progress(o->userdata, is_rollback, i, s, r ? OV_STEP_FAILED : OV_STEP_DONE);
+			o->progress(o->userdata, is_rollback, i, s,
+				    r ? OV_STEP_FAILED : OV_STEP_DONE);
 		if (r == 0)
 			continue;
 		if (!is_rollback)

@@ -99,7 +99,8 @@ int ov_plan_add(struct ov_ctx *ctx, struct ov_plan *plan, enum ov_step_kind kind
 		s->bdf = *bdf;
 	}
 	if (arg && snprintf(s->arg, sizeof(s->arg), "%s", arg) >= (int)sizeof(s->arg))
-		return ov_ctx_fail(ctx, ENAMETOOLONG, "%s: argument too long", kind_names[kind]);
+		return ov_ctx_fail(ctx, ENAMETOOLONG, "%s: argument too long",
+				   kind_names[kind]);
 	s->why = why;
 	plan->n_steps++;
 	return 0;
@@ -218,8 +219,7 @@ int ov_plan_validate(struct ov_ctx *ctx, const struct ov_plan *plan)
 			/* A later unbind of the same device means it was still bound. */
 			for (size_t k = i + 1; k < plan->n_steps; k++)
 				if (plan->steps[k].kind == OV_STEP_UNBIND &&
-				    same_dev(&plan->steps[k], s) &&
-				    (plan->kind == OV_PLAN_PREPARE || plan->kind == OV_PLAN_RESET))
+				    same_dev(&plan->steps[k], s))
 					return bad_order(ctx, plan, i,
 						"driver_override changed while the device is bound "
 						"(unbind first, so the undo can bind it back)");
