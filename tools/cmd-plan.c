@@ -1,19 +1,417 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder: doctor, host and hook are being built (see the open issues). */
+/* host prepare|release|reset: print or run a plan (liboptivfio/plan). */
 #include "cli.h"
 #include "commands.h"
+#include "json-out.h"
+#include "core/ctx.h"
+#include "core/hostfs.h"
+#include "host/host.h"
+#include "plan/exec.h"
+#include "plan/plan.h"
 
-int cmd_doctor(struct ov_cli *cli, int argc, char **argv)
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char host_help[] =
+	"Usage: optivfio [--root DIR] [--json] host prepare|release|reset [OPTIONS]\n"
+	"\n"
+	"  prepare   the GPU to vfio-pci; its HDMI audio function to driver_override=none\n"
+	"            and unbound; vfio_pci loaded. Journaled, so release can undo it.\n"
+	"  release   undo prepare exactly, from its journal.\n"
+	"  reset     the seed's reset: power the GPU off and on, unload the modules that\n"
+	"            hold it, remove it and its port from the bus, rescan, load them again,\n"
+	"            nvidia-smi --gpu-reset. Shown only, unless --yes.\n"
+	"\n"
+	"Every step is checked before and verified after; a failing step rolls back\n"
+	"the steps before it. Refused (nothing changed) when the GPU is the boot VGA,\n"
+	"drives a display, is held open (/dev/nvidia*), has no IOMMU group, or shares\n"
+	"its group with a device that is not part of it.\n"
+	"\n"
+	"  --gpu BDF          the GPU (default: the discrete GPU found)\n"
+	"  -n, --dry-run      print the plan, change nothing\n"
+	"  -y, --yes          really run host reset\n"
+	"  --state-dir DIR    where journals live (default /var/lib/optivfio under the root)\n"
+	"\n"
+	"Under --root the kernel's effects are emulated on the tree (tests, snapshots).\n";
+
+struct host_opts {
+	const char *action;
+	struct ov_bdf want;
+	bool has_gpu, dry_run, yes;
+	const char *state_dir;
+};
+
+static int parse_host(int argc, char **argv, struct host_opts *o)
 {
-	return ov_cli_error("doctor: not implemented yet");
+	static const struct option options[] = {
+		{ "gpu", required_argument, NULL, 'g' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	if (argc < 2 || ov_cli_wants_help(argc, argv) || argv[1][0] == '-') {
+		if (ov_cli_wants_help(argc, argv)) {
+			fputs(host_help, stdout);
+			return -1;
+		}
+		return ov_cli_usage_error("host ", "host: say prepare, release or reset");
+	}
+	o->action = argv[1];
+	if (strcmp(o->action, "prepare") && strcmp(o->action, "release") &&
+	    strcmp(o->action, "reset"))
+		return ov_cli_usage_error("host ", "host %s: unknown action (prepare, release, "
+					  "reset)", o->action);
+	optind = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "nyh", options, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			if (!ov_bdf_parse(optarg, &o->want))
+				return ov_cli_usage_error("host ", "--gpu %s: not a PCI address "
+							  "(like 0000:01:00.0)", optarg);
+			o->has_gpu = true;
+			break;
+		case 'n':
+			o->dry_run = true;
+			break;
+		case 'y':
+			o->yes = true;
+			break;
+		case 's':
+			o->state_dir = optarg;
+			break;
+		default:
+			return ov_cli_usage_error("host ", "invalid option");
+		}
+	}
+	if (optind < argc - 1)
+		return ov_cli_usage_error("host ", "unexpected argument '%s'",
+					  argv[optind + 1]);
+	return 0;
+}
+
+/* Progress of a real run: one line per step, undo lines marked. */
+struct progress {
+	struct ov_cli *cli;
+	struct json_object *steps;	/* --json: statuses collected here */
+	struct json_object *undo;
+};
+
+static const char *status_name(enum ov_step_status s)
+{
+	switch (s) {
+	case OV_STEP_DONE:
+		return "done";
+	case OV_STEP_ALREADY:
+		return "already";
+	case OV_STEP_FAILED:
+		return "FAILED";
+	}
+	return "?";
+}
+
+static struct json_object *step_json(const struct ov_step *s)
+{
+	struct json_object *o = json_object_new_object();
+	char b[OV_BDF_STRLEN];
+
+	json_add_string(o, "kind", ov_step_kind_name(s->kind));
+	json_object_object_add(o, "bdf", s->has_bdf ?
+			       json_object_new_string(ov_bdf_format(&s->bdf, b)) : NULL);
+	json_add_string_or_null(o, "arg", s->arg);
+	json_add_string_or_null(o, "why", s->why);
+	return o;
+}
+
+static void on_step(void *userdata, bool rollback, size_t index, const struct ov_step *s,
+		    enum ov_step_status st)
+{
+	struct progress *p = userdata;
+	char line[400];
+
+	if (p->cli->json) {
+		struct json_object *o = step_json(s);
+
+		json_add_string(o, "status", status_name(st));
+		json_object_array_add(rollback ? p->undo : p->steps, o);
+		return;
+	}
+	ov_step_format(s, line, sizeof(line));
+	printf("  %s%zu. %s: %s\n", rollback ? "undo " : "", index + 1, line, status_name(st));
+	fflush(stdout);
+}
+
+static void print_plan(struct ov_cli *cli, const struct ov_plan *plan, bool dry_run)
+{
+	char b[OV_BDF_STRLEN], line[400];
+
+	ov_bdf_format(&plan->gpu, b);
+	printf("Plan: host %s %s%s\n", ov_plan_kind_name(plan->kind), b,
+	       dry_run ? " (dry run: nothing changed)" : "");
+	if (plan->kind == OV_PLAN_RESET)
+		printf("Power method: %s\n", ov_power_method_text(plan->power));
+	if (!dry_run)
+		return;
+	if (!plan->n_steps)
+		printf("  nothing to do\n");
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		ov_step_format(&plan->steps[i], line, sizeof(line));
+		printf("  %zu. %s\n", i + 1, line);
+		if (cli->verbosity > 0 && plan->steps[i].why)
+			printf("     (%s)\n", plan->steps[i].why);
+	}
+}
+
+static struct json_object *plan_json(const struct ov_plan *plan, bool dry_run)
+{
+	struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
+	char b[OV_BDF_STRLEN];
+
+	json_add_string(o, "plan", ov_plan_kind_name(plan->kind));
+	json_add_string(o, "gpu", ov_bdf_format(&plan->gpu, b));
+	json_object_object_add(o, "dry_run", json_object_new_boolean(dry_run));
+	json_object_object_add(o, "power_method",
+			       plan->kind == OV_PLAN_RESET ?
+			       json_object_new_string(ov_power_method_name(plan->power)) :
+			       NULL);
+	for (size_t i = 0; dry_run && i < plan->n_steps; i++)
+		json_object_array_add(arr, step_json(&plan->steps[i]));
+	json_object_object_add(o, "steps", arr);
+	return o;
+}
+
+/* State files: "<dir>/<prefix>-<bdf>.json", the directory made on demand. */
+static int state_file(struct ov_cli *cli, const struct host_opts *o, const char *prefix,
+		      const struct ov_bdf *gpu, bool create_dir, char *buf, size_t size)
+{
+	char dir[PATH_MAX], b[OV_BDF_STRLEN];
+	int r;
+
+	if (o->state_dir)
+		r = snprintf(dir, sizeof(dir), "%s", o->state_dir) >= (int)sizeof(dir) ?
+		    ov_ctx_fail(cli->ctx, ENAMETOOLONG, "--state-dir: too long") : 0;
+	else
+		r = ov_host_path(cli->ctx, dir, sizeof(dir), "/var/lib/optivfio");
+	if (r < 0)
+		return r;
+	if (snprintf(buf, size, "%s/%s-%s.json", dir, prefix,
+		     ov_bdf_format(gpu, b)) >= (int)size)
+		return ov_ctx_fail(cli->ctx, ENAMETOOLONG, "%s: path too long", dir);
+	if (!create_dir)
+		return 0;
+	for (char *p = dir + 1; ; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return ov_ctx_fail(cli->ctx, errno, "%s: %s", dir, strerror(errno));
+		*p = c;
+		if (!c)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * One host run at a time per state directory (two domains starting at once
+ * run two hooks): an exclusive flock on the directory, held until exit.
+ */
+static int lock_state_dir(const char *file)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ov_cli_error("host: %s: %s", dir, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+
+		close(fd);
+		return ov_cli_error("host: %s: %s", dir, err == EWOULDBLOCK ?
+				    "another optivfio host run holds it" : strerror(err));
+	}
+	return 0;	/* the descriptor stays open: the lock lasts until exit */
+}
+
+static int run_plan(struct ov_cli *cli, struct ov_plan *plan, const char *journal,
+		    bool keep_journal)
+{
+	struct progress p = { .cli = cli };
+	struct ov_exec_opts eo = {
+		.ops = *ov_ctx_root(cli->ctx) ? &ov_exec_ops_fixture : &ov_exec_ops_sysfs,
+		.journal = journal,
+		.keep_journal = keep_journal,
+		.progress = on_step,
+		.userdata = &p,
+	};
+	struct json_object *root = NULL;
+	int r;
+
+	if (cli->json) {
+		root = plan_json(plan, false);
+		p.steps = json_object_new_array();
+		p.undo = json_object_new_array();
+	} else {
+		print_plan(cli, plan, false);
+	}
+	r = ov_plan_run(cli->ctx, plan, &eo);
+	if (root) {
+		json_object_object_add(root, "steps", p.steps);
+		json_object_object_add(root, "rollback", p.undo);
+		json_object_object_add(root, "ok", json_object_new_boolean(r == 0));
+		json_add_string_or_null(root, "error", r ? ov_ctx_error(cli->ctx) : "");
+		json_add_string_or_null(root, "journal", r == 0 && keep_journal ? journal : "");
+		json_print(root);
+	}
+	if (r < 0)
+		return ov_cli_error_ctx(cli, "host");
+	return OV_EXIT_OK;
+}
+
+static int show_plan(struct ov_cli *cli, const struct ov_plan *plan)
+{
+	if (cli->json)
+		return json_print(plan_json(plan, true)) ? OV_EXIT_FAILURE : OV_EXIT_OK;
+	print_plan(cli, plan, true);
+	return OV_EXIT_OK;
+}
+
+static int do_release(struct ov_cli *cli, const struct host_opts *o, const struct ov_bdf *gpu)
+{
+	struct ov_plan plan;
+	char journal[PATH_MAX];
+	int r;
+
+	if (state_file(cli, o, "journal", gpu, false, journal, sizeof(journal)) < 0)
+		return ov_cli_error_ctx(cli, "host release");
+	if (!ov_path_exists(journal)) {
+		char b[OV_BDF_STRLEN];
+
+		ov_cli_error("host release: nothing to undo for %s: no journal %s",
+			     ov_bdf_format(gpu, b), journal);
+		ov_cli_hint(cli, "'host prepare' was not run (or was released already); "
+			    "'optivfio list' shows the drivers now");
+		return OV_EXIT_FAILURE;
+	}
+	if (ov_plan_release(cli->ctx, journal, &plan) < 0)
+		return ov_cli_error_ctx(cli, "host release");
+	if (o->dry_run) {
+		r = show_plan(cli, &plan);
+	} else {
+		/* The release itself is not journaled: on failure it rolls back to prepared. */
+		r = lock_state_dir(journal);
+		if (r == OV_EXIT_OK)
+			r = run_plan(cli, &plan, NULL, false);
+		if (r == OV_EXIT_OK && remove(journal) < 0)
+			r = ov_cli_error("host release: %s: %s", journal, strerror(errno));
+	}
+	ov_plan_clear(&plan);
+	return r;
 }
 
 int cmd_host(struct ov_cli *cli, int argc, char **argv)
 {
-	return ov_cli_error("host: not implemented yet");
-}
+	const struct ov_pci_dev *gpu;
+	struct ov_plan_env env;
+	struct ov_host *host;
+	struct host_opts o;
+	struct ov_plan plan;
+	char journal[PATH_MAX], what[32];
+	int r;
 
-int cmd_hook(struct ov_cli *cli, int argc, char **argv)
-{
-	return ov_cli_error("hook: not implemented yet");
+	r = parse_host(argc, argv, &o);
+	if (r)
+		return r < 0 ? OV_EXIT_OK : r;
+	snprintf(what, sizeof(what), "host %s", o.action);
+
+	if (ov_host_scan(cli->ctx, &host) < 0)
+		return ov_cli_error_ctx(cli, "cannot read the PCI devices");
+	if (ov_host_pick_dgpu(cli->ctx, host, o.has_gpu ? &o.want : NULL, &gpu) < 0) {
+		r = ov_cli_error_ctx(cli, what);
+		goto out_host;
+	}
+	if (strcmp(o.action, "release") == 0) {
+		r = do_release(cli, &o, &gpu->bdf);
+		goto out_host;
+	}
+	if (ov_plan_env_read(cli->ctx, &env) < 0) {
+		r = ov_cli_error_ctx(cli, what);
+		goto out_host;
+	}
+
+	if (strcmp(o.action, "prepare") == 0) {
+		if (state_file(cli, &o, "journal", &gpu->bdf, false, journal,
+			       sizeof(journal)) < 0) {
+			r = ov_cli_error_ctx(cli, what);
+			goto out_env;
+		}
+		if (ov_path_exists(journal)) {
+			r = ov_cli_error("host prepare: already prepared: journal %s exists",
+					 journal);
+			ov_cli_hint(cli, "run 'optivfio host release' first");
+			goto out_env;
+		}
+		r = ov_plan_prepare(cli->ctx, host, gpu, &env, &plan);
+	} else {
+		/* A rescan gives the functions fresh state: prepare's journal would lie. */
+		if (state_file(cli, &o, "journal", &gpu->bdf, false, journal,
+			       sizeof(journal)) < 0) {
+			r = ov_cli_error_ctx(cli, what);
+			goto out_env;
+		}
+		if (ov_path_exists(journal)) {
+			r = ov_cli_error("host reset: refused, nothing changed: the GPU is "
+					 "prepared (journal %s)", journal);
+			ov_cli_hint(cli, "run 'optivfio host release' first");
+			goto out_env;
+		}
+		r = ov_plan_reset(cli->ctx, host, gpu, &env, &plan);
+	}
+	if (r < 0) {
+		r = ov_cli_error("%s: refused, nothing changed: %s", what,
+				 ov_ctx_error(cli->ctx));
+		goto out_env;
+	}
+
+	if (o.dry_run || (plan.kind == OV_PLAN_RESET && !o.yes)) {
+		r = show_plan(cli, &plan);
+		if (!o.dry_run && r == OV_EXIT_OK) {
+			r = ov_cli_error("host reset: not run: it needs --yes");
+			ov_cli_hint(cli, "read the plan above, then 'optivfio host reset --yes'");
+		}
+	} else if (state_file(cli, &o, plan.kind == OV_PLAN_RESET ? "reset" : "journal",
+			      &gpu->bdf, true, journal, sizeof(journal)) < 0) {
+		r = ov_cli_error_ctx(cli, what);
+	} else if ((r = lock_state_dir(journal)) != OV_EXIT_OK) {
+		/* said */
+	} else if (plan.kind == OV_PLAN_PREPARE && ov_path_exists(journal)) {
+		r = ov_cli_error("host prepare: already prepared: journal %s exists", journal);
+	} else {
+		r = run_plan(cli, &plan, journal, plan.kind == OV_PLAN_PREPARE);
+		if (r == OV_EXIT_OK && !cli->json && plan.kind == OV_PLAN_PREPARE)
+			printf("Prepared; 'optivfio host release' undoes it (journal: %s)\n",
+			       journal);
+	}
+	ov_plan_clear(&plan);
+out_env:
+	ov_plan_env_clear(&env);
+out_host:
+	ov_host_free(host);
+	return r;
 }

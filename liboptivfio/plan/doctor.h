@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * doctor: every workaround of the seed as a check with a verdict, the
+ * reason and the fix. Read-only.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/bdf.h"
+
+struct ov_ctx;
+
+enum ov_check_status { OV_CHECK_PASS, OV_CHECK_WARN, OV_CHECK_FAIL };
+
+struct ov_check {
+	const char *id;			/* stable name: "iommu", "group", ... */
+	enum ov_check_status status;
+	char reason[512];
+	char fix[512];			/* "" when there is nothing to do */
+};
+
+struct ov_doctor_opts {
+	const struct ov_bdf *gpu;	/* NULL: pick the dGPU */
+	const char *domain;		/* libvirt domain for the NVRAM check, or NULL */
+	const char *rom_file;		/* a ROM the user has, or NULL */
+};
+
+struct ov_doctor {
+	struct ov_check *checks;
+	size_t n_checks;
+	char gpu[OV_BDF_STRLEN];	/* "" when none was found */
+};
+
+int ov_doctor_run(struct ov_ctx *ctx, const struct ov_doctor_opts *opts, struct ov_doctor *ret);
+void ov_doctor_clear(struct ov_doctor *d);
+/* Does any check FAIL (passthrough blocked: exit 3)? */
+bool ov_doctor_blocked(const struct ov_doctor *d);
+const char *ov_check_status_name(enum ov_check_status s);

@@ -1,0 +1,238 @@
+#!/bin/sh
+# host prepare|release|reset on fixture hosts: the printed plans against
+# golden plans written by hand from the seed's steps (expected/*.txt, see
+# expected/README), execution with journal and rollback, release restoring
+# the tree byte for byte, and every refusal.
+. "$SRCDIR/testsuite/cli/lib.sh"
+EXP="$SRCDIR/testsuite/plan/expected"
+F="$TMP/fx"
+python3 "$SRCDIR/testsuite/plan/make-plan-fixtures.py" "$F" || { not_ok "make fixtures"; done_testing; exit 1; }
+GPU=0000:01:00.0
+
+# same_tree A B "what": byte for byte, symlink targets included.
+same_tree() {
+	if diff -r --no-dereference "$1" "$2" >"$TMP/diff" 2>&1; then ok "$3"; else
+		not_ok "$3"; diag "$(head -20 "$TMP/diff")"; fi
+}
+# work NAME: a scratch copy of a fixture in $W, journals in $S.
+work() {
+	rm -rf "$TMP/w" "$TMP/s"; cp -a "$1" "$TMP/w"; W="$TMP/w"; S="$TMP/s"
+}
+golden() { # golden ROOT EXPECTED "what" ARGS...
+	root=$1 exp=$2 what=$3; shift 3
+	run_ov --root "$root" "$@"
+	if [ "$RC" -eq 0 ] && diff -u "$EXP/$exp" "$TMP/out" >"$TMP/diff"; then ok "$what"; else
+		not_ok "$what (exit $RC)"; diag "$(cat "$TMP/diff" "$TMP/err")"; fi
+}
+
+# --- golden plans (dry run) ---
+golden "$HOSTS/acer-nitro5-an515-51" acer-prepare.txt "acer: prepare plan" host prepare --dry-run
+golden "$HOSTS/acer-nitro5-an515-51" acer-reset.txt "acer: reset plan" host reset --dry-run
+golden "$F/acer-nvidia" acer-nvidia-prepare.txt "acer+nvidia: prepare plan" host prepare -n
+golden "$F/acer-nvidia" acer-nvidia-reset.txt "acer+nvidia: reset plan (bbswitch)" host reset -n
+golden "$F/acer-acpicall" acer-acpicall-reset.txt "acer+acpi_call: reset plan (ACPI _OFF/_ON)" \
+	host reset --dry-run
+golden "$HOSTS/desktop-shared-group" desktop-reset.txt "desktop: reset plan" host reset -n
+golden "$F/acer" acer-prepare.txt "acer (generated): prepare plan, GPU given" \
+	host prepare --gpu 01:00.0 --dry-run
+
+# --- a dry run changes nothing, writes no journal ---
+work "$F/acer"
+run_ov --root "$W" host prepare --dry-run
+run_ov --root "$W" host reset --dry-run
+run_ov --root "$W" host reset
+expect_rc 1 "reset without --yes is not run"
+check "reset without --yes shows the plan" grep -q "^  6. rescan$" "$TMP/out"
+check "reset without --yes says --yes" grep -q "needs --yes" "$TMP/err"
+same_tree "$F/acer" "$W" "dry runs and an unconfirmed reset change nothing"
+
+# --- prepare, then release: exact ---
+for h in acer acer-nvidia; do
+	work "$F/$h"
+	run_ov --root "$W" host prepare --state-dir "$S"
+	expect_rc 0 "$h: prepare"
+	D="$W/sys/bus/pci/devices"
+	check "$h: GPU bound to vfio-pci" test "$(basename "$(readlink "$D/$GPU/driver")")" = vfio-pci
+	check "$h: GPU driver_override vfio-pci" test "$(cat "$D/$GPU/driver_override")" = vfio-pci
+	check "$h: vfio-pci links back to the GPU" test -L "$W/sys/bus/pci/drivers/vfio-pci/$GPU"
+	check "$h: HDMI audio unbound" test ! -e "$D/0000:01:00.1/driver"
+	check "$h: snd_hda_intel no longer links to it" \
+		test ! -L "$W/sys/bus/pci/drivers/snd_hda_intel/0000:01:00.1"
+	check "$h: HDMI audio driver_override none" test "$(cat "$D/0000:01:00.1/driver_override")" = none
+	check "$h: vfio_pci loaded" grep -q "^vfio_pci " "$W/proc/modules"
+	J="$S/journal-$GPU.json"
+	expect_json "$J" 'd["state"]' complete "$h: journal complete"
+	expect_json "$J" '[s["status"] for s in d["steps"]].count("done") == len(d["steps"])' true \
+		"$h: every journaled step done"
+	run_ov --root "$W" host prepare --state-dir "$S"
+	expect_rc 1 "$h: second prepare refused"
+	check "$h: ... because of the journal" grep -q "already prepared" "$TMP/err"
+	run_ov --root "$W" host reset --yes --state-dir "$S"
+	expect_rc 1 "$h: reset refused while prepared"
+	check "$h: ... saying so" grep -q "the GPU is prepared" "$TMP/err"
+	if [ "$h" = acer ]; then
+		golden "$W" acer-release.txt "acer: release plan from the journal" \
+			host release --state-dir "$S" --dry-run
+	fi
+	run_ov --root "$W" host release --state-dir "$S"
+	expect_rc 0 "$h: release"
+	same_tree "$F/$h" "$W" "$h: release restores the tree byte for byte"
+	check "$h: release removes the journal" test ! -e "$J"
+	run_ov --root "$W" host release --state-dir "$S"
+	expect_rc 1 "$h: release without a journal"
+	expect_one_line_error "$h: release without a journal"
+	check "$h: ... says there is nothing to undo" grep -q "nothing to undo" "$TMP/err"
+done
+
+# --- a damaged journal: release refuses, changes nothing ---
+work "$F/acer"
+run_ov --root "$W" host prepare --state-dir "$S"
+cp -a "$W" "$TMP/prepared"
+for bad in '{"steps": 3}' 'not json' \
+	'{"gpu": "0000:01:00.0", "steps": [{"kind": "format-disk", "arg": "", "before": "", "status": "done"}]}' \
+	'{"gpu": "0000:01:00.0", "steps": [{"kind": "bind", "bdf": "../../x", "arg": "", "before": "", "status": "done"}]}'; do
+	printf '%s' "$bad" >"$S/journal-$GPU.json"
+	run_ov --root "$W" host release --state-dir "$S"
+	expect_rc 1 "damaged journal '$(echo "$bad" | cut -c1-30)...': refused"
+	expect_one_line_error "damaged journal"
+done
+same_tree "$TMP/prepared" "$W" "damaged journals changed nothing"
+rm -rf "$TMP/prepared"
+
+# --- the default state dir is under the root ---
+work "$F/acer"
+run_ov --root "$W" host prepare
+expect_rc 0 "prepare with the default state dir"
+check "journal in ROOT/var/lib/optivfio" test -f "$W/var/lib/optivfio/journal-$GPU.json"
+run_ov --root "$W" host release
+expect_rc 0 "release with the default state dir"
+check "journal gone" test ! -e "$W/var/lib/optivfio/journal-$GPU.json"
+
+# --- the journal cannot be written: nothing is done ---
+work "$F/acer"
+run_ov --root "$W" host prepare --state-dir /dev/null/state
+expect_rc 1 "prepare with an unusable state dir fails"
+expect_one_line_error "unusable state dir"
+same_tree "$F/acer" "$W" "... before changing anything"
+
+# --- one run at a time per state dir ---
+work "$F/acer"
+mkdir -p "$S"
+if command -v flock >/dev/null; then
+	flock "$S" sleep 5 &
+	locker=$!
+	sleep 0.5
+	run_ov --root "$W" host prepare --state-dir "$S"
+	expect_rc 1 "a concurrent prepare is refused"
+	check "... saying why" grep -q "another optivfio host run holds it" "$TMP/err"
+	same_tree "$F/acer" "$W" "... and changes nothing"
+	kill "$locker" 2>/dev/null; wait "$locker" 2>/dev/null
+else
+	skip "flock(1) not installed"
+fi
+
+# --- a step fails midway: rollback leaves the host exactly as it was ---
+work "$F/acer-novfio"
+run_ov --root "$W" host prepare --state-dir "$S"
+expect_rc 1 "prepare with vfio-pci unavailable fails"
+expect_one_line_error "prepare failing midway"
+check "the error names step 4 (the bind)" grep -q "step 4 (drivers-probe $GPU vfio-pci) failed" "$TMP/err"
+check "the error says it rolled back" grep -q "rolled back 4 steps, the host is as it was" "$TMP/err"
+check "steps 1-3 were done before the failure" grep -q "^  3. set-driver-override $GPU vfio-pci: done" "$TMP/out"
+check "the undo ran in reverse" grep -q "^  undo 4. bind 0000:01:00.1 snd_hda_intel: done" "$TMP/out"
+same_tree "$F/acer-novfio" "$W" "rollback: tree byte for byte as before"
+check "rollback: no journal left" test ! -e "$S/journal-$GPU.json"
+
+# vfio_pci not in the tree's module index (the lab's "vfio-pci made
+# unavailable"): fails at step 3, after the audio steps, which roll back.
+work "$F/acer-nvidia"
+rm -f "$W"/lib/modules/*/kernel/fake/vfio-pci.ko
+depmod -b "$W" 6.1.0-fake 2>/dev/null || /sbin/depmod -b "$W" 6.1.0-fake 2>/dev/null
+cp -a "$W" "$TMP/before"
+run_ov --root "$W" host prepare --state-dir "$S"
+expect_rc 1 "prepare with vfio_pci missing from the module index fails"
+check "... at the module load" grep -q "step 3 (load-module vfio_pci) failed" "$TMP/err"
+check "... after two done steps" test "$(grep -c ': done$' "$TMP/out")" -eq 4
+check "... the audio function bound back" grep -q "^  undo 3. bind 0000:01:00.1 snd_hda_intel: done" "$TMP/out"
+check "... the GPU was never unbound" test -z "$(grep "unbind $GPU" "$TMP/out")"
+same_tree "$TMP/before" "$W" "... and the rollback leaves the tree as it was"
+rm -rf "$TMP/before"
+
+# --- refusals: nothing changed, one line saying why ---
+refuse() { # refuse FIXTURE PATTERN "what" ARGS...
+	fx=$1 pat=$2 what=$3; shift 3
+	work "$fx"
+	run_ov --root "$W" host prepare --state-dir "$S" "$@"
+	expect_rc 1 "$what: refused"
+	expect_one_line_error "$what"
+	if grep -q "refused, nothing changed: .*$pat" "$TMP/err"; then ok "$what: says why"; else
+		not_ok "$what: says why"; diag "$(cat "$TMP/err")"; fi
+	same_tree "$fx" "$W" "$what: nothing changed"
+}
+refuse "$HOSTS/desktop-shared-group" "IOMMU group 1 also holds 0000:02:00.0" "foreign endpoint in the group"
+refuse "$F/acer-no-iommu" "has no IOMMU group: the IOMMU is off" "IOMMU off"
+refuse "$F/acer-busy" "process 4242 (Xorg) holds /dev/nvidia" "/dev/nvidia* held"
+refuse "$F/acer-display" "drives a connected display" "drives a display"
+refuse "$F/acer-bootvga" "is the boot VGA device" "boot VGA" --gpu "$GPU"
+refuse "$F/acer-bootvga" "is the boot VGA device" "boot VGA, dry run" --gpu "$GPU" --dry-run
+work "$F/acer-busy"
+run_ov --root "$W" host reset --yes --state-dir "$S"
+expect_rc 1 "reset refused while /dev/nvidia0 is held"
+same_tree "$F/acer-busy" "$W" "refused reset changed nothing"
+run_ov --root "$HOSTS/devbox-firecracker-virtio" host prepare --dry-run
+expect_rc 1 "no dGPU: prepare fails"
+check "... saying so" grep -q "no discrete GPU found" "$TMP/err"
+
+# --- reset for real (emulated kernel) ---
+work "$F/acer-nvidia"
+run_ov --root "$W" host reset --yes --state-dir "$S"
+expect_rc 0 "acer+nvidia: reset --yes"
+check "all 15 steps done" test "$(grep -c ': done$' "$TMP/out")" -eq 15
+check "GPU back on nvidia" test "$(basename "$(readlink "$W/sys/bus/pci/devices/$GPU/driver")")" = nvidia
+check "audio back" test -e "$W/sys/bus/pci/devices/0000:01:00.1/config"
+check "root port back" test -e "$W/sys/bus/pci/devices/0000:00:01.0/config"
+check "IOMMU group links back" test -e "$W/sys/kernel/iommu_groups/1/devices/$GPU"
+check "bbswitch back ON" grep -q "ON" "$W/proc/acpi/bbswitch"
+check "no reset journal left" test ! -e "$S/reset-$GPU.json"
+check "no emulation stash left" test ! -e "$W/.optivfio-fixture"
+sort "$F/acer-nvidia/proc/modules" >"$TMP/m1"; sort "$W/proc/modules" >"$TMP/m2"
+check "the same modules loaded as before" cmp -s "$TMP/m1" "$TMP/m2"
+rm "$W/proc/modules"; cp "$F/acer-nvidia/proc/modules" "$W/proc/modules"
+same_tree "$F/acer-nvidia" "$W" "reset leaves the tree as it was (module order aside)"
+
+work "$F/acer"
+run_ov --root "$W" host reset --yes --state-dir "$S"
+expect_rc 0 "acer: reset --yes (runtime PM)"
+check "power/control left on" test "$(cat "$W/sys/bus/pci/devices/$GPU/power/control")" = on
+
+# A device that does not come back breaks the reset; the rollback rescans.
+work "$F/acer"
+printf '\377\377\377\377' >"$W/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/config"
+run_ov --root "$W" host reset --yes --state-dir "$S"
+expect_rc 1 "reset with a GPU reading all ones fails"
+check "... at the power-on check" grep -q "config space reads all ones" "$TMP/err"
+
+# --- JSON ---
+run_ov --root "$F/acer" --json host prepare --dry-run
+expect_json "$TMP/out" '[s["kind"] for s in d["steps"]]' \
+	'["unbind", "set-driver-override", "set-driver-override", "drivers-probe"]' "json: step kinds"
+expect_json "$TMP/out" 'd["dry_run"]' true "json: dry_run"
+run_ov --root "$F/acer-nvidia" --json host reset --dry-run
+expect_json "$TMP/out" 'd["power_method"]' bbswitch "json: power method"
+work "$F/acer-novfio"
+run_ov --root "$W" --json host prepare --state-dir "$S"
+expect_json "$TMP/out" 'd["ok"]' false "json: failed run"
+expect_json "$TMP/out" '[s["status"] for s in d["steps"]]' '["done", "done", "done", "FAILED"]' \
+	"json: statuses"
+expect_json "$TMP/out" 'len(d["rollback"])' 4 "json: rollback steps"
+
+# --- usage ---
+run_ov host
+expect_rc 2 "host without an action"
+run_ov host frobnicate
+expect_rc 2 "host with an unknown action"
+run_ov host prepare --gpu ../../x
+expect_rc 2 "--gpu must be a BDF"
+run_ov host prepare --help
+expect_rc 0 "host --help"
+done_testing

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* doctor: the seed's workarounds as checks (liboptivfio/plan/doctor.h). */
+#include "cli.h"
+#include "commands.h"
+#include "json-out.h"
+#include "core/ctx.h"
+#include "plan/doctor.h"
+
+#include <getopt.h>
+#include <string.h>
+
+static const char doctor_help[] =
+	"Usage: optivfio [--root DIR] [--json] doctor [--gpu BDF] [--domain NAME] [--rom FILE]\n"
+	"\n"
+	"Check every passthrough requirement and workaround of the seed: IOMMU on,\n"
+	"the GPU's group viable, vfio_pci available, the GPU's driver, the HDMI audio\n"
+	"function, ROM sources (ROM BAR, ACPI _ROM through acpi_call, a file), a host\n"
+	"battery, muxed or muxless, the VM topology, and stale NVRAM of a libvirt\n"
+	"domain. Each check says PASS, WARN or FAIL, why, and the fix.\n"
+	"\n"
+	"  --gpu BDF       the GPU (default: the discrete GPU found)\n"
+	"  --domain NAME   libvirt domain whose NVRAM to compare with its XML\n"
+	"  --rom FILE      a ROM file you have\n"
+	"\n"
+	"Exit status: 0 nothing blocks passthrough, 3 some check FAILed.\n";
+
+int cmd_doctor(struct ov_cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "gpu", required_argument, NULL, 'g' },
+		{ "domain", required_argument, NULL, 'd' },
+		{ "rom", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct ov_doctor_opts o = { .gpu = NULL };
+	struct ov_doctor d;
+	struct ov_bdf want;
+	size_t n_warn = 0, n_fail = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			if (!ov_bdf_parse(optarg, &want))
+				return ov_cli_usage_error("doctor ", "--gpu %s: not a PCI address "
+							  "(like 0000:01:00.0)", optarg);
+			o.gpu = &want;
+			break;
+		case 'd':
+			o.domain = optarg;
+			break;
+		case 'r':
+			o.rom_file = optarg;
+			break;
+		case 'h':
+			fputs(doctor_help, stdout);
+			return OV_EXIT_OK;
+		default:
+			return ov_cli_usage_error("doctor ", "invalid option");
+		}
+	}
+	if (optind < argc)
+		return ov_cli_usage_error("doctor ", "unexpected argument '%s'", argv[optind]);
+
+	if (ov_doctor_run(cli->ctx, &o, &d) < 0)
+		return ov_cli_error_ctx(cli, "doctor");
+	for (size_t i = 0; i < d.n_checks; i++) {
+		n_warn += d.checks[i].status == OV_CHECK_WARN;
+		n_fail += d.checks[i].status == OV_CHECK_FAIL;
+	}
+
+	if (cli->json) {
+		struct json_object *root = json_object_new_object();
+		struct json_object *arr = json_object_new_array();
+
+		json_add_string_or_null(root, "gpu", d.gpu);
+		json_object_object_add(root, "blocked", json_object_new_boolean(n_fail > 0));
+		for (size_t i = 0; i < d.n_checks; i++) {
+			struct json_object *ch = json_object_new_object();
+
+			json_add_string(ch, "id", d.checks[i].id);
+			json_add_string(ch, "status", ov_check_status_name(d.checks[i].status));
+			json_add_string(ch, "reason", d.checks[i].reason);
+			json_add_string_or_null(ch, "fix", d.checks[i].fix);
+			json_object_array_add(arr, ch);
+		}
+		json_object_object_add(root, "checks", arr);
+		json_print(root);
+	} else {
+		for (size_t i = 0; i < d.n_checks; i++) {
+			printf("%s  %-11s %s\n", ov_check_status_name(d.checks[i].status),
+			       d.checks[i].id, d.checks[i].reason);
+			if (*d.checks[i].fix)
+				printf("      fix: %s\n", d.checks[i].fix);
+		}
+		if (n_fail)
+			printf("\nBlocked: %zu check%s FAILed; fix %s first.\n", n_fail,
+			       n_fail == 1 ? "" : "s", n_fail == 1 ? "it" : "them");
+		else
+			printf("\nReady: nothing blocks passthrough (%zu warning%s).\n", n_warn,
+			       n_warn == 1 ? "" : "s");
+	}
+	ov_doctor_clear(&d);
+	return n_fail ? OV_EXIT_BLOCKED : OV_EXIT_OK;
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* hook install|uninstall: the libvirt qemu hook (liboptivfio/plan/hook.h). */
+#include "cli.h"
+#include "commands.h"
+#include "core/bdf.h"
+#include "core/ctx.h"
+#include "plan/hook.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char hook_help[] =
+	"Usage: optivfio [--root DIR] hook install --domain NAME [--domain NAME...]\n"
+	"                                 [--gpu BDF] [--state-dir DIR] [--libvirt-version X.Y]\n"
+	"       optivfio [--root DIR] hook uninstall\n"
+	"\n"
+	"install: a libvirt qemu hook that runs 'optivfio host prepare' when one of the\n"
+	"named domains is prepared (prepare/begin) and 'optivfio host release' after it\n"
+	"is released (release/end). libvirt >= 6.5: /etc/libvirt/hooks/qemu.d/optivfio;\n"
+	"older: /etc/libvirt/hooks/qemu. An existing hook that is not optivfio's is\n"
+	"never replaced. The version is probed with 'libvirtd --version' on this host\n"
+	"(assumed >= 6.5 under --root) unless given.\n"
+	"uninstall: removes optivfio's hook (recognised by its marker line), nothing else.\n";
+
+static bool parse_version(const char *s, int *major, int *minor)
+{
+	return sscanf(s, "%d.%d", major, minor) == 2 && *major >= 0 && *minor >= 0;
+}
+
+/* "libvirtd (libvirt) 9.0.0": the last word. */
+static bool probe_version(int *major, int *minor)
+{
+	char line[256], *last;
+	FILE *p = popen("libvirtd --version 2>/dev/null", "r");
+	bool ok = false;
+
+	if (!p)
+		return false;
+	if (fgets(line, sizeof(line), p)) {
+		line[strcspn(line, "\n")] = '\0';
+		last = strrchr(line, ' ');
+		ok = parse_version(last ? last + 1 : line, major, minor);
+	}
+	pclose(p);
+	return ok;
+}
+
+int cmd_hook(struct ov_cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "domain", required_argument, NULL, 'd' },
+		{ "gpu", required_argument, NULL, 'g' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "libvirt-version", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *domains[32];
+	struct ov_hook_opts o = { .domains = domains, .libvirt_major = -1 };
+	char self[PATH_MAX], done[PATH_MAX], foreign[512];
+	struct ov_bdf bdf;
+	bool install;
+	ssize_t n;
+	int c;
+
+	if (ov_cli_wants_help(argc, argv)) {
+		fputs(hook_help, stdout);
+		return OV_EXIT_OK;
+	}
+	if (argc < 2 || (strcmp(argv[1], "install") && strcmp(argv[1], "uninstall")))
+		return ov_cli_usage_error("hook ", "hook: say install or uninstall");
+	install = strcmp(argv[1], "install") == 0;
+	optind = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (o.n_domains == sizeof(domains) / sizeof(domains[0]))
+				return ov_cli_usage_error("hook ", "too many --domain");
+			domains[o.n_domains++] = optarg;
+			break;
+		case 'g':
+			if (!ov_bdf_parse(optarg, &bdf))
+				return ov_cli_usage_error("hook ", "--gpu %s: not a PCI address",
+							  optarg);
+			o.gpu = optarg;
+			break;
+		case 's':
+			o.state_dir = optarg;
+			break;
+		case 'V':
+			if (!parse_version(optarg, &o.libvirt_major, &o.libvirt_minor))
+				return ov_cli_usage_error("hook ", "--libvirt-version %s: want X.Y",
+							  optarg);
+			break;
+		default:
+			return ov_cli_usage_error("hook ", "invalid option");
+		}
+	}
+	if (optind < argc - 1)
+		return ov_cli_usage_error("hook ", "unexpected argument '%s'",
+					  argv[optind + 1]);
+
+	if (!install) {
+		size_t removed;
+
+		if (o.n_domains || o.gpu || o.state_dir || o.libvirt_major >= 0)
+			return ov_cli_usage_error("hook ", "hook uninstall takes no options");
+		if (ov_hook_uninstall(cli->ctx, &removed, foreign, sizeof(foreign)) < 0)
+			return ov_cli_error_ctx(cli, "hook uninstall");
+		printf("Removed optivfio's hook (%zu file%s).%s%s\n", removed,
+		       removed == 1 ? "" : "s", *foreign ? " Left alone (not ours): " : "",
+		       foreign);
+		return OV_EXIT_OK;
+	}
+
+	if (!o.n_domains)
+		return ov_cli_usage_error("hook ", "hook install: name the domains with --domain");
+	if (o.libvirt_major < 0 && (*ov_ctx_root(cli->ctx) ||
+				    !probe_version(&o.libvirt_major, &o.libvirt_minor))) {
+		o.libvirt_major = 6;
+		o.libvirt_minor = 5;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return ov_cli_error("hook install: cannot find the optivfio binary");
+	self[n] = '\0';
+	o.optivfio = self;
+	if (ov_hook_install(cli->ctx, &o, done, sizeof(done)) < 0) {
+		ov_cli_error_ctx(cli, "hook install");
+		ov_cli_hint(cli, "'optivfio hook uninstall' removes only optivfio's own hook");
+		return OV_EXIT_FAILURE;
+	}
+	printf("Installed %s (libvirt %s 6.5 layout) for:", done,
+	       ov_hook_uses_qemu_d(o.libvirt_major, o.libvirt_minor) ? ">=" : "<");
+	for (size_t i = 0; i < o.n_domains; i++)
+		printf(" %s", domains[i]);
+	printf("\nlibvirt reads its hooks when it starts: restart libvirtd.\n");
+	return OV_EXIT_OK;
+}
