@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* doctor: the seed's workarounds as checks (liboptivfio/plan/doctor.h). */
+#include "checklist.h"
 #include "cli.h"
 #include "commands.h"
-#include "json-out.h"
 #include "core/ctx.h"
 #include "plan/doctor.h"
 
@@ -36,8 +36,7 @@ int cmd_doctor(struct ov_cli *cli, int argc, char **argv)
 	struct ov_doctor_opts o = { .gpu = NULL };
 	struct ov_doctor d;
 	struct ov_bdf want;
-	size_t n_warn = 0, n_fail = 0;
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
@@ -65,42 +64,8 @@ int cmd_doctor(struct ov_cli *cli, int argc, char **argv)
 
 	if (ov_doctor_run(cli->ctx, &o, &d) < 0)
 		return ov_cli_error_ctx(cli, "doctor");
-	for (size_t i = 0; i < d.n_checks; i++) {
-		n_warn += d.checks[i].status == OV_CHECK_WARN;
-		n_fail += d.checks[i].status == OV_CHECK_FAIL;
-	}
-
-	if (cli->json) {
-		struct json_object *root = json_object_new_object();
-		struct json_object *arr = json_object_new_array();
-
-		json_add_string_or_null(root, "gpu", d.gpu);
-		json_object_object_add(root, "blocked", json_object_new_boolean(n_fail > 0));
-		for (size_t i = 0; i < d.n_checks; i++) {
-			struct json_object *ch = json_object_new_object();
-
-			json_add_string(ch, "id", d.checks[i].id);
-			json_add_string(ch, "status", ov_check_status_name(d.checks[i].status));
-			json_add_string(ch, "reason", d.checks[i].reason);
-			json_add_string_or_null(ch, "fix", d.checks[i].fix);
-			json_object_array_add(arr, ch);
-		}
-		json_object_object_add(root, "checks", arr);
-		json_print(root);
-	} else {
-		for (size_t i = 0; i < d.n_checks; i++) {
-			printf("%s  %-11s %s\n", ov_check_status_name(d.checks[i].status),
-			       d.checks[i].id, d.checks[i].reason);
-			if (*d.checks[i].fix)
-				printf("      fix: %s\n", d.checks[i].fix);
-		}
-		if (n_fail)
-			printf("\nBlocked: %zu check%s FAILed; fix %s first.\n", n_fail,
-			       n_fail == 1 ? "" : "s", n_fail == 1 ? "it" : "them");
-		else
-			printf("\nReady: nothing blocks passthrough (%zu warning%s).\n", n_warn,
-			       n_warn == 1 ? "" : "s");
-	}
+	r = ov_cli_print_checks(cli, d.gpu, d.checks, d.n_checks,
+				"Ready: nothing blocks passthrough");
 	ov_doctor_clear(&d);
-	return n_fail ? OV_EXIT_BLOCKED : OV_EXIT_OK;
+	return r;
 }

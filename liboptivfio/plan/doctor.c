@@ -25,19 +25,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *ov_check_status_name(enum ov_check_status s)
-{
-	switch (s) {
-	case OV_CHECK_PASS:
-		return "PASS";
-	case OV_CHECK_WARN:
-		return "WARN";
-	case OV_CHECK_FAIL:
-		return "FAIL";
-	}
-	return "?";
-}
-
 static int add(struct ov_ctx *ctx, struct ov_doctor *d, const char *id,
 	       enum ov_check_status st, const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -45,22 +32,13 @@ static int add(struct ov_ctx *ctx, struct ov_doctor *d, const char *id,
 static int add(struct ov_ctx *ctx, struct ov_doctor *d, const char *id,
 	       enum ov_check_status st, const char *fix, const char *fmt, ...)
 {
-	struct ov_check *n, *c;
 	va_list ap;
+	int r;
 
-	n = realloc(d->checks, (d->n_checks + 1) * sizeof(*n));
-	if (!n)
-		return ov_ctx_fail(ctx, ENOMEM, "out of memory");
-	d->checks = n;
-	c = &n[d->n_checks++];
-	memset(c, 0, sizeof(*c));
-	c->id = id;
-	c->status = st;
 	va_start(ap, fmt);
-	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	r = ov_checks_vadd(ctx, &d->checks, &d->n_checks, id, st, fix, fmt, ap);
 	va_end(ap);
-	snprintf(c->fix, sizeof(c->fix), "%s", fix ? fix : "");
-	return 0;
+	return r;
 }
 
 static bool cmdline_has(const char *cmdline, const char *word)
@@ -432,8 +410,5 @@ void ov_doctor_clear(struct ov_doctor *d)
 
 bool ov_doctor_blocked(const struct ov_doctor *d)
 {
-	for (size_t i = 0; i < d->n_checks; i++)
-		if (d->checks[i].status == OV_CHECK_FAIL)
-			return true;
-	return false;
+	return ov_checks_blocked(d->checks, d->n_checks);
 }

@@ -9,17 +9,9 @@
 #include <stddef.h>
 
 #include "core/bdf.h"
+#include "core/check.h"
 
 struct ov_ctx;
-
-enum ov_check_status { OV_CHECK_PASS, OV_CHECK_WARN, OV_CHECK_FAIL };
-
-struct ov_check {
-	const char *id;			/* stable name: "iommu", "group", ... */
-	enum ov_check_status status;
-	char reason[512];
-	char fix[512];			/* "" when there is nothing to do */
-};
 
 struct ov_doctor_opts {
 	const struct ov_bdf *gpu;	/* NULL: pick the dGPU */
@@ -37,4 +29,3 @@ int ov_doctor_run(struct ov_ctx *ctx, const struct ov_doctor_opts *opts, struct 
 void ov_doctor_clear(struct ov_doctor *d);
 /* Does any check FAIL (passthrough blocked: exit 3)? */
 bool ov_doctor_blocked(const struct ov_doctor *d);
-const char *ov_check_status_name(enum ov_check_status s);
