@@ -13,3 +13,4 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv);
 int cmd_doctor(struct ov_cli *cli, int argc, char **argv);
 int cmd_host(struct ov_cli *cli, int argc, char **argv);
 int cmd_hook(struct ov_cli *cli, int argc, char **argv);
+int cmd_guest(struct ov_cli *cli, int argc, char **argv);

@@ -22,6 +22,7 @@ static const struct ov_command commands[] = {
 	{ "vm", "libvirt|qemu|proxmox ...", "write the VM configuration", cmd_vm },
 	{ "host", "prepare|release|reset ...", "hand the GPU to vfio-pci and back, reset it", cmd_host },
 	{ "hook", "install|uninstall ...", "libvirt hook running host prepare/release", cmd_hook },
+	{ "guest", "check [OPTIONS]", "inside the VM: is _ROM there and right, ids, battery", cmd_guest },
 };
 
 static void usage(FILE *out)

@@ -105,11 +105,13 @@ static bool ids_from_sysfs(struct ov_ctx *ctx, const char *dir, struct ov_pci_de
 	return true;
 }
 
-static void read_subsystem_attrs(struct ov_ctx *ctx, const char *dir, struct ov_pci_dev *d)
+static void read_subsystem_attrs(struct ov_ctx *ctx, const char *dir, struct ov_pci_dev *d,
+				 bool config_read)
 {
 	uint64_t sv, sd;
 
-	if (d->subsys_vendor || d->subsys_device)
+	/* Type 0 headers carry them in config space; trust that when it was read. */
+	if (d->subsys_vendor || d->subsys_device || (config_read && d->header_type == 0))
 		return;
 	if (attr_u64(ctx, dir, "subsystem_vendor", &sv) && sv <= 0xffff &&
 	    attr_u64(ctx, dir, "subsystem_device", &sd) && sd <= 0xffff) {
@@ -170,10 +172,11 @@ static void read_device(struct ov_ctx *ctx, struct ov_pci_access *pa, const char
 {
 	char path[PATH_MAX], buf[64];
 	uint64_t v;
+	bool config_read = ids_from_config(pa, d);
 
-	d->ids_known = ids_from_config(pa, d) || ids_from_sysfs(ctx, dir, d);
+	d->ids_known = config_read || ids_from_sysfs(ctx, dir, d);
 	if (d->ids_known)
-		read_subsystem_attrs(ctx, dir, d);
+		read_subsystem_attrs(ctx, dir, d, config_read);
 
 	snprintf(path, sizeof(path), "%s/driver", dir);
 	if (ov_read_link_name(ctx, path, d->driver, sizeof(d->driver)) < 0)
