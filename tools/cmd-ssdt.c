@@ -17,7 +17,8 @@ static const char ssdt_usage[] =
 	"Usage: optivfio ssdt [OPTIONS] -o DIR\n"
 	"Write the ACPI tables the VM needs: _ROM on the GPU's guest node, and a fake battery.\n"
 	"\n"
-	"GPU node (default: q35, root port 01.0, GPU 00.0 = \\_SB.PCI0.S08.S00):\n"
+	"GPU node (default: q35, root port 01.0, GPU 00.0 = \\_SB.PCI0.S08.S00;\n"
+	"          on pc: no bridge, --gpu-slot required):\n"
 	"  --gpu-path PATH          an ACPI path QEMU already declares (used as a Scope)\n"
 	"  --machine q35|pc         the machine type (also places the battery)\n"
 	"  --root-port SS.F|none    the root port (q35) or PCI bridge (pc) on bus 0\n"
@@ -122,6 +123,11 @@ static int resolve_gpu(struct ov_cli *cli, const struct ssdt_args *args, enum ov
 			return ov_cli_usage_error("ssdt ", "ssdt: %s", ov_ctx_error(cli->ctx));
 		return 0;
 	}
+	/* pc has no PCIe root port; there the GPU is on bus 0 unless a bridge is given. */
+	if (machine == OV_MACHINE_PC && !args->root_port)
+		topo.has_root_port = false;
+	if (machine == OV_MACHINE_PC && !topo.has_root_port && !args->gpu_slot)
+		return ov_cli_usage_error("ssdt ", "ssdt: on pc give --gpu-slot SS.F or --gpu-path");
 	if (args->root_port && strcmp(args->root_port, "none") == 0)
 		topo.has_root_port = false;
 	else if (args->root_port && ov_slot_fn_parse(args->root_port, &topo.rp_slot, &topo.rp_fn) < 0)
