@@ -77,6 +77,7 @@ static int parse_args(int argc, char **argv, struct ssdt_args *args)
 	};
 	int c;
 
+	opterr = 0;	/* one error line of our own instead of getopt's */
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_GPU_PATH: args->gpu_path = optarg; break;
@@ -92,7 +93,8 @@ static int parse_args(int argc, char **argv, struct ssdt_args *args)
 		case OPT_DSL: args->dsl = true; break;
 		case 'o': args->out = optarg; break;
 		default:
-			return ov_cli_usage_error("ssdt ", "ssdt: invalid arguments");
+			return ov_cli_usage_error("ssdt ", "ssdt: bad option or missing value: '%s'",
+						  argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -258,7 +260,7 @@ int cmd_ssdt(struct ov_cli *cli, int argc, char **argv)
 		char *json = ov_ssdt_manifest_string(&set, &m);
 
 		if (json)
-			printf("%s\n", json);
+			fputs(json, stdout);
 		free(json);
 	} else if (cli->verbosity >= 0) {
 		print_summary(dir, &set, &m, args.dsl, dsl_made);

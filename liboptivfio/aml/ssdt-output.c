@@ -48,9 +48,11 @@ static json_object *manifest_json(const struct ov_ssdt_set *set,
 char *ov_ssdt_manifest_string(const struct ov_ssdt_set *set, const struct ov_ssdt_manifest *m)
 {
 	json_object *o = manifest_json(set, m);
-	char *s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
+	char *s = NULL;
 
+	if (asprintf(&s, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+		s = NULL;
 	json_object_put(o);
 	return s;
 }

@@ -29,7 +29,7 @@ struct ov_ssdt_manifest {
 	enum ov_battery battery;
 };
 
-/* The manifest as a JSON string (malloc'd), or NULL when out of memory. */
+/* The manifest as JSON text ending in a newline (malloc'd), or NULL when out of memory. */
 char *ov_ssdt_manifest_string(const struct ov_ssdt_set *set, const struct ov_ssdt_manifest *m);
 
 /*

@@ -10,6 +10,11 @@
 #       load the tables next to DSDT in acpiexec and evaluate PATH._ROM at
 #       offset 0, in 4 KiB steps, around every chunk boundary and the end,
 #       with lengths 0, 1, 42, 4096 and 5000; compare with ROMFILE.
+#   acpica-check.py disasm TABLE...
+#       iasl -d succeeds on each table, without errors.
+#   acpica-check.py battery DSDT PATH present|absent TABLE...
+#       PATH.BAT0._STA (and _BIF/_BIX/_BST when present) evaluate, with
+#       ACPICA's predefined-name checks quiet.
 #   acpica-check.py loads DSDT PATH LENGTH TABLE...
 #       the tables load without errors and PATH._ROM(0, LENGTH) returns a
 #       Buffer of min(LENGTH, 4096) bytes.
@@ -91,11 +96,14 @@ def cmd_compare(gen, exp):
 
 
 def acpiexec(tables, commands):
-    """Run acpiexec in batch mode; returns (log, list of evaluation results)."""
-    rc, log = run(['acpiexec', '-b', '; '.join(commands)] + tables)
+    """Run acpiexec, commands on stdin (-b takes at most 1023 characters);
+    returns (rc, log, list of evaluation results: bytes or None)."""
+    p = subprocess.run(['acpiexec'] + tables, input='\n'.join(commands + ['quit']) + '\n',
+                       capture_output=True, text=True, errors='replace')
+    rc, log = p.returncode, p.stdout + p.stderr
     results = []
     for part in log.split('Evaluating ')[1:]:
-        m = re.search(r'\[Buffer\] Length ([0-9A-F]+) =(.*?)(?:\n\n|\Z)', part, re.S)
+        m = re.search(r'\[Buffer\] Length ([0-9A-F]+) =(.*?)(?:\n\n|\n- |\Z)', part, re.S)
         if not m:
             results.append(None)
             continue
@@ -172,12 +180,41 @@ def cmd_loads(dsdt, path, length, tables):
        '%s._ROM exists and returns Buffers of the asked length' % path, log[-1500:])
 
 
+def cmd_disasm(tables):
+    with tempfile.TemporaryDirectory() as tmp:
+        for t in tables:
+            good, _, log = disassemble(t, tmp)
+            ok(good, '%s: iasl -d without errors' % os.path.basename(t), log)
+
+
+def cmd_battery(dsdt, path, kind, tables):
+    bat = path + '.BAT0'
+    cmds = ['evaluate %s._STA' % bat]
+    if kind == 'present':
+        cmds += ['evaluate %s.%s' % (bat, m) for m in ('_BIF', '_BIX', '_BST')]
+    rc, log = run(['acpiexec', '-b', '; '.join(cmds), dsdt] + tables)
+    ok(not load_errors(log), 'battery %s: loads and evaluates without errors or warnings'
+       % kind, '\n'.join(load_errors(log)))
+    sta = re.search(r'\[Integer\] = ([0-9A-F]+)', log)
+    want = 0x1F if kind == 'present' else 0x0F
+    ok(sta is not None and int(sta.group(1), 16) == want,
+       'battery %s: _STA = 0x%02X' % (kind, want), log[-1500:])
+    if kind == 'present':
+        counts = re.findall(r'\[Package\] Contains (\d+) Elements', log)
+        ok(counts == ['13', '20', '4'], 'battery present: _BIF 13, _BIX 20, _BST 4 elements',
+           log[-3000:])
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == 'compare':
         cmd_compare(*args)
     elif cmd == 'rom':
         cmd_rom(args[0], args[1], args[2], args[3:])
+    elif cmd == 'disasm':
+        cmd_disasm(args)
+    elif cmd == 'battery':
+        cmd_battery(args[0], args[1], args[2], args[3:])
     elif cmd == 'loads':
         cmd_loads(args[0], args[1], args[2], args[3:])
     else:
