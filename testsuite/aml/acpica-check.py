@@ -6,10 +6,11 @@
 #       iasl -d GENERATED must succeed; EXPECTED (hand-written ASL) is
 #       compiled with iasl and disassembled too; the two disassemblies must
 #       match once comments, External() lines and whitespace are dropped.
-#   acpica-check.py rom DSDT ROMFILE PATH TABLE...
+#   acpica-check.py rom [--shuffle] DSDT ROMFILE PATH TABLE...
 #       load the tables next to DSDT in acpiexec and evaluate PATH._ROM at
 #       offset 0, in 4 KiB steps, around every chunk boundary and the end,
 #       with lengths 0, 1, 42, 4096 and 5000; compare with ROMFILE.
+#       --shuffle: in random order, some asked twice in a row.
 #   acpica-check.py disasm TABLE...
 #       iasl -d succeeds on each table, without errors.
 #   acpica-check.py battery DSDT PATH present|absent TABLE...
@@ -98,7 +99,7 @@ def cmd_compare(gen, exp):
 def acpiexec(tables, commands):
     """Run acpiexec, commands on stdin (-b takes at most 1023 characters);
     returns (rc, log, list of evaluation results: bytes or None)."""
-    p = subprocess.run(['acpiexec'] + tables, input='\n'.join(commands + ['quit']) + '\n',
+    p = subprocess.run(['acpiexec', '-dt'] + tables, input='\n'.join(commands + ['quit']) + '\n',
                        capture_output=True, text=True, errors='replace')
     rc, log = p.returncode, p.stdout + p.stderr
     results = []
@@ -131,7 +132,7 @@ def expected_rom(rom, off, length):
     return (rom[off:off + n] + bytes(n)).ljust(n, b'\0')[:n]
 
 
-def cmd_rom(dsdt, romfile, path, tables):
+def cmd_rom(dsdt, romfile, path, tables, shuffle=False):
     rom = open(romfile, 'rb').read()
     size = len(rom)
     cases = []
@@ -149,6 +150,11 @@ def cmd_rom(dsdt, romfile, path, tables):
     cases.append((0xFFFFF000, 4096))     # far past the end: 32-bit overflow trap
     cases.append((0xFFFFFFFF, 42))
     cases = sorted(set(cases))
+    if shuffle:
+        # Out of order, and every tenth request asked again right away.
+        import random
+        random.Random(1).shuffle(cases)
+        cases = [c for i, c in enumerate(cases) for _ in range(2 if i % 10 == 0 else 1)]
     cmds = ['evaluate %s._ROM 0x%x 0x%x' % (path, o, l) for o, l in cases]
     rc, log, results = acpiexec([dsdt] + tables, cmds)
     name = os.path.basename(romfile)
@@ -210,7 +216,10 @@ def main():
     if cmd == 'compare':
         cmd_compare(*args)
     elif cmd == 'rom':
-        cmd_rom(args[0], args[1], args[2], args[3:])
+        shuffle = args[0] == '--shuffle'
+        if shuffle:
+            args = args[1:]
+        cmd_rom(args[0], args[1], args[2], args[3:], shuffle)
     elif cmd == 'disasm':
         cmd_disasm(args)
     elif cmd == 'battery':

@@ -103,6 +103,25 @@ if $CHECK loads "$DSDT_NO_S00" "$GPU" 1 "$TMP/fw-seed/ssdt-rom.aml" >/dev/null 2
 	not_ok "Scope(S00) table finds no S00 where QEMU does not declare it"
 else ok "Scope(S00) table finds no S00 where QEMU does not declare it"; fi
 
+# 4b. fw_cfg for real bytes: the generated _ROM with its two ports wired to a
+# fw_cfg device simulated in AML (fwcfg-sim.py), requests out of order and
+# repeated; a directory without our name must give zeros (the check fails).
+python3 -c "import random; r = random.Random(6)
+open('$TMP/fw.rom', 'wb').write(b'\x55\xaa' + bytes(r.randrange(256) for _ in range(5998)))"
+gen fw-default --qemu-version 7.2
+if python3 "$HERE/fwcfg-sim.py" build "$TMP/sim" "$TMP/fw-default/ssdt-rom.aml" "$TMP/fw.rom" \
+	opt/org.optivfio/vbios >"$TMP/sim.log" 2>&1; then
+	ok "fw_cfg simulator and rewired table build"
+	acpica rom --shuffle "$DSDT" "$TMP/fw.rom" "$GPU" "$TMP/sim/sim.aml" "$TMP/sim/rom.aml"
+else
+	not_ok "fw_cfg simulator and rewired table build"; diag "$(cat "$TMP/sim.log")"
+fi
+python3 "$HERE/fwcfg-sim.py" build "$TMP/sim2" "$TMP/fw-default/ssdt-rom.aml" "$TMP/fw.rom" \
+	opt/org.optivfio/other >/dev/null 2>&1
+if $CHECK rom "$DSDT" "$TMP/fw.rom" "$GPU" "$TMP/sim2/sim.aml" "$TMP/sim2/rom.aml" \
+	>/dev/null 2>&1; then not_ok "fw_cfg _ROM finds only its own file name"
+else ok "fw_cfg _ROM finds only its own file name"; fi
+
 # 5. Batteries under the q35 LPC bridge.
 acpica battery "$DSDT" '\_SB.PCI0.SF8' absent "$TMP/bat-absent/ssdt-battery.aml"
 acpica battery "$DSDT" '\_SB.PCI0.SF8' present "$TMP/three/ssdt-battery.aml"
