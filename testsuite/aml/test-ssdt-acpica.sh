@@ -112,13 +112,13 @@ gen fw-default --qemu-version 7.2
 if python3 "$HERE/fwcfg-sim.py" build "$TMP/sim" "$TMP/fw-default/ssdt-rom.aml" "$TMP/fw.rom" \
 	opt/org.optivfio/vbios >"$TMP/sim.log" 2>&1; then
 	ok "fw_cfg simulator and rewired table build"
-	acpica rom --shuffle "$DSDT" "$TMP/fw.rom" "$GPU" "$TMP/sim/sim.aml" "$TMP/sim/rom.aml"
+	acpica rom --shuffle "$DSDT" "$TMP/fw.rom" "$GPU" "$TMP/sim/blob.aml" "$TMP/sim/sim.aml" "$TMP/sim/rom.aml"
 else
 	not_ok "fw_cfg simulator and rewired table build"; diag "$(cat "$TMP/sim.log")"
 fi
 python3 "$HERE/fwcfg-sim.py" build "$TMP/sim2" "$TMP/fw-default/ssdt-rom.aml" "$TMP/fw.rom" \
 	opt/org.optivfio/other >/dev/null 2>&1
-if $CHECK rom "$DSDT" "$TMP/fw.rom" "$GPU" "$TMP/sim2/sim.aml" "$TMP/sim2/rom.aml" \
+if $CHECK rom "$DSDT" "$TMP/fw.rom" "$GPU" "$TMP/sim2/blob.aml" "$TMP/sim2/sim.aml" "$TMP/sim2/rom.aml" \
 	>/dev/null 2>&1; then not_ok "fw_cfg _ROM finds only its own file name"
 else ok "fw_cfg _ROM finds only its own file name"; fi
 
