@@ -112,6 +112,55 @@ static size_t output_names(const struct ov_ssdt_set *set, bool dsl, char names[]
 	return n;
 }
 
+static bool in_set(const struct ov_ssdt_set *set, const char *file)
+{
+	for (size_t i = 0; i < set->count; i++)
+		if (strcmp(set->tables[i].file, file) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Tables an earlier run listed in DIR's manifest that this run does not
+ * write (e.g. ssdt-rom-5.aml after a smaller ROM): removed once the new
+ * manifest is in place, so DIR holds one consistent set. Only names of
+ * the form ssdt-*.aml, never a path.
+ */
+static void remove_stale_tables(struct ov_ctx *ctx, const char *dir,
+				const struct ov_ssdt_set *set)
+{
+	char path[PATH_MAX];
+	json_object *old, *tables;
+	uint8_t *data;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, OV_SSDT_MANIFEST);
+	if (access(path, F_OK) < 0 || ov_read_file(ctx, path, &data, &len) < 0) {
+		ov_ctx_clear_error(ctx);
+		return;
+	}
+	old = json_tokener_parse((const char *)data);
+	free(data);
+	if (!old)
+		return;
+	if (json_object_object_get_ex(old, "tables", &tables) &&
+	    json_object_is_type(tables, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(tables); i++) {
+			const char *f = json_object_get_string(json_object_array_get_idx(tables, i));
+			size_t n = f ? strlen(f) : 0;
+
+			if (n < 10 || n > 30 || strncmp(f, "ssdt-", 5) != 0 || strchr(f, '/') ||
+			    strcmp(f + n - 4, ".aml") != 0 || in_set(set, f))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, f);
+			unlink(path);
+			snprintf(path, sizeof(path), "%s/%.*s.dsl", dir, (int)(n - 4), f);
+			unlink(path);
+		}
+	}
+	json_object_put(old);
+}
+
 int ov_ssdt_write_dir(struct ov_ctx *ctx, const char *dir, const struct ov_ssdt_set *set,
 		      const struct ov_ssdt_manifest *m, bool want_dsl, bool *dsl_made)
 {
@@ -176,6 +225,9 @@ int ov_ssdt_write_dir(struct ov_ctx *ctx, const char *dir, const struct ov_ssdt_
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", stage, names[i]);
 		snprintf(dest, sizeof(dest), "%s/%s", dir, names[i]);
+		/* The manifest goes last; before it, drop what only the old one listed. */
+		if (i == n - 1)
+			remove_stale_tables(ctx, dir, set);
 		if (rename(path, dest) < 0) {
 			r = ov_ctx_fail(ctx, errno, "%s: %s", dest, strerror(errno));
 			goto fail;

@@ -107,6 +107,17 @@ run_ov ssdt --qemu-version 7.2 -o "$TMP/file"
 expect_rc 1 "-o naming a file"
 expect_one_line_error "-o naming a file"
 
+# Re-running with fewer tables removes the ones only the old manifest listed,
+# and nothing else.
+: > "$TMP/e/ssdt-mine.aml"
+printf '\125\252\001\002' > "$TMP/small.rom"
+run_ov ssdt --qemu-version 7.2 --mode embed --rom "$TMP/small.rom" -o "$TMP/e"
+expect_rc 0 "smaller ROM over the embed directory"
+check "stale ssdt-rom-2..4 removed" sh -c "! ls '$TMP/e' | grep -q 'ssdt-rom-[234]'"
+check "stale battery table removed" test ! -e "$TMP/e/ssdt-battery.aml"
+check "a file the manifest never listed stays" test -e "$TMP/e/ssdt-mine.aml"
+check "ssdt-rom-1.aml is the new one" test "$(wc -c < "$TMP/e/ssdt-rom-1.aml")" -lt 1000
+
 # Re-running over a directory replaces the tables.
 run_ov ssdt --qemu-version 7.2 --battery present -o "$TMP/d"
 expect_rc 0 "rerun"
