@@ -245,6 +245,8 @@ int cmd_ssdt(struct ov_cli *cli, int argc, char **argv)
 		r = ov_ssdt_rom_embed(cli->ctx, &gpu, rom, rom_len, &set);
 	if (r == 0)
 		r = ov_ssdt_battery(cli->ctx, machine, m.battery, &set);
+	if (r == 0)
+		r = ov_ssdt_check_qemu_total(cli->ctx, &set);
 	if (r < 0) {
 		ov_cli_error_ctx(cli, "ssdt");
 		goto out;

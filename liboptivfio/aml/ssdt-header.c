@@ -88,3 +88,17 @@ int ov_ssdt_end(struct ov_ctx *ctx, struct aml *a, struct ov_ssdt_set *set, cons
 	t->len = len;
 	return 0;
 }
+
+int ov_ssdt_check_qemu_total(struct ov_ctx *ctx, const struct ov_ssdt_set *set)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < set->count; i++)
+		total += set->tables[i].len;
+	if (total > OV_QEMU_ACPI_BLOB_MAX - OV_QEMU_OWN_TABLES_RESERVE)
+		return ov_ctx_fail(ctx, EFBIG,
+				   "the tables total %zu bytes; QEMU aborts when its ACPI tables "
+				   "exceed %u bytes (theirs included); use --mode fwcfg",
+				   total, OV_QEMU_ACPI_BLOB_MAX);
+	return 0;
+}

@@ -22,6 +22,15 @@ struct aml;
 #define OV_EMBED_CHUNK 0xf800u
 /* Largest ROM the embed mode takes: 64 chunks (3.875 MiB) keep table 1 under the limit. */
 #define OV_EMBED_MAX_ROM (64u * OV_EMBED_CHUNK)
+/*
+ * QEMU keeps all ACPI tables in one fw_cfg blob of at most 2 MiB
+ * (ACPI_BUILD_TABLE_MAX_SIZE) and aborts on an assertion beyond it (EMP,
+ * QEMU 7.2.22: 34 tables of a 2 MiB ROM abort, 33 tables of 1.95 MiB
+ * start). QEMU's own tables need room too: 64 KiB is kept for them.
+ */
+#define OV_QEMU_ACPI_BLOB_MAX 0x200000u
+#define OV_QEMU_OWN_TABLES_RESERVE 0x10000u
+
 /* Longest fw_cfg file name (56-byte field with its NUL, facts §2.4). */
 #define OV_FW_CFG_NAME_MAX 55
 #define OV_FW_CFG_DEFAULT_NAME "opt/org.optivfio/vbios"
@@ -54,6 +63,9 @@ int ov_ssdt_rom_fwcfg(struct ov_ctx *ctx, const struct ov_gpu_target *gpu,
 /* `_ROM` over the ROM itself, split into "ssdt-rom-1.aml" ... "ssdt-rom-N.aml". */
 int ov_ssdt_rom_embed(struct ov_ctx *ctx, const struct ov_gpu_target *gpu,
 		      const uint8_t *rom, size_t len, struct ov_ssdt_set *set);
+
+/* Refuse a set QEMU could not start with: all tables over the blob limit. */
+int ov_ssdt_check_qemu_total(struct ov_ctx *ctx, const struct ov_ssdt_set *set);
 
 enum ov_battery {
 	OV_BATTERY_NONE,
