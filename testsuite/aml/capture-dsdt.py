@@ -8,13 +8,18 @@
 # Length is the LE32 at offset 4).
 #
 # Used once to make the test data in data/ (not run by the test suite):
-#   capture-dsdt.py OUT.aml [extra QEMU args...]
+#   capture-dsdt.py OUT.aml [extra QEMU args...]     q35, root port 00:01.0 + NIC behind it
+#   capture-dsdt.py --pc OUT.aml [extra QEMU args...] pc, a NIC at 00:05.0
 # writes OUT.aml and OUT.cmdline (the exact QEMU command line and version).
 import subprocess
 import sys
 
 
-def qemu_cmd(extra):
+def qemu_cmd(extra, pc=False):
+    if pc:
+        return ['qemu-system-x86_64', '-machine', 'pc', '-accel', 'tcg', '-S',
+                '-qtest', 'stdio', '-qtest-log', '/dev/null', '-nodefaults', '-display', 'none',
+                '-device', 'e1000,bus=pci.0,addr=0x5,romfile='] + extra
     return ['qemu-system-x86_64', '-machine', 'q35', '-accel', 'tcg', '-S',
             '-qtest', 'stdio', '-qtest-log', '/dev/null', '-nodefaults', '-display', 'none',
             '-device', 'pcie-root-port,id=rp1,bus=pcie.0,addr=0x1,chassis=1,hotplug=off',
@@ -51,8 +56,12 @@ class Qtest:
 
 
 def main():
-    out = sys.argv[1]
-    cmd = qemu_cmd(sys.argv[2:])
+    args = sys.argv[1:]
+    pc = args[0] == '--pc'
+    if pc:
+        args = args[1:]
+    out = args[0]
+    cmd = qemu_cmd(args[1:], pc)
     q = Qtest(cmd)
     q.select(0x19)
     count = int.from_bytes(q.read(4), 'big')

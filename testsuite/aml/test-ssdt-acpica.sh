@@ -9,6 +9,7 @@ HERE="$SRCDIR/testsuite/aml"
 CHECK="python3 $HERE/acpica-check.py"
 DSDT="$HERE/data/q35-7.2-dsdt.aml"              # declares \_SB.PCI0.S08.S00
 DSDT_NO_S00="$HERE/data/q35-7.2-nobridgehp-dsdt.aml" # bridge hotplug off: no S00
+DSDT_PC="$HERE/data/pc-7.2-dsdt.aml"            # pc, a NIC at 00:05.0 (S28)
 GPU='\_SB.PCI0.S08.S00'
 
 if ! command -v iasl >/dev/null || ! command -v acpiexec >/dev/null; then
@@ -126,5 +127,8 @@ else ok "fw_cfg _ROM finds only its own file name"; fi
 # 5. Batteries under the q35 LPC bridge.
 acpica battery "$DSDT" '\_SB.PCI0.SF8' absent "$TMP/bat-absent/ssdt-battery.aml"
 acpica battery "$DSDT" '\_SB.PCI0.SF8' present "$TMP/three/ssdt-battery.aml"
+# pc: the battery under PIIX (S08), _ROM on a GPU at 00:05.0 (S28).
+acpica battery "$DSDT_PC" '\_SB.PCI0.S08' present "$TMP/bat-pc/ssdt-battery.aml"
+acpica loads "$DSDT_PC" '\_SB.PCI0.S28' 4096 "$TMP/bat-pc/ssdt-rom.aml"
 
 done_testing
