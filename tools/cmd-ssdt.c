@@ -132,7 +132,8 @@ static int resolve_gpu(struct ov_cli *cli, const struct ssdt_args *args, enum ov
 		return ov_cli_usage_error("ssdt ", "ssdt: on pc give --gpu-slot SS.F or --gpu-path");
 	if (args->root_port && strcmp(args->root_port, "none") == 0)
 		topo.has_root_port = false;
-	else if (args->root_port && ov_slot_fn_parse(args->root_port, &topo.rp_slot, &topo.rp_fn) < 0)
+	else if (args->root_port &&
+		 ov_slot_fn_parse(args->root_port, &topo.rp_slot, &topo.rp_fn) < 0)
 		return ov_cli_usage_error("ssdt ", "ssdt: --root-port '%s': want SS.F (e.g. 01.0) or none",
 					  args->root_port);
 	if (args->gpu_slot && ov_slot_fn_parse(args->gpu_slot, &topo.gpu_slot, &topo.gpu_fn) < 0)

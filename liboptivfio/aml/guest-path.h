@@ -24,7 +24,8 @@ struct ov_qemu_version {
 enum ov_bridge_hotplug {
 	OV_BRIDGE_HOTPLUG_DEFAULT,	/* the machine type's default (on for pc-q35 >= 6.1) */
 	OV_BRIDGE_HOTPLUG_ON,
-	OV_BRIDGE_HOTPLUG_OFF,		/* -global ...acpi-pci-hotplug-with-bridge-support=off */
+	/* -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off (or PIIX4_PM) */
+	OV_BRIDGE_HOTPLUG_OFF,
 };
 
 struct ov_guest_topology {

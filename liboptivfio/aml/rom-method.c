@@ -80,7 +80,8 @@ void ov_rom_pad_and_return(struct aml *a)
 	aml_op(a, AML_LLESS);
 	aml_local(a, 1);
 	aml_local(a, 0);
-	aml_op(a, AML_CONCAT);		/* Concatenate (Local5, Buffer (Local0 - Local1) {}, Local5) */
+	/* Concatenate (Local5, Buffer (Local0 - Local1) {}, Local5) */
+	aml_op(a, AML_CONCAT);
 	aml_local(a, 5);
 	aml_buffer_open(a);
 	aml_op(a, AML_SUBTRACT);

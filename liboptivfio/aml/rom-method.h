@@ -21,5 +21,8 @@ void ov_rom_return_zeros(struct aml *a);
 void ov_rom_past_end_returns_zeros(struct aml *a, const char *size_name, uint32_t size);
 /* Local1 = size - Arg0; If (Local1 > Local0) { Local1 = Local0 } */
 void ov_rom_available(struct aml *a, const char *size_name, uint32_t size);
-/* If (Local1 < Local0) { Local5 = Concatenate (Local5, Buffer (Local0 - Local1) {}) }; Return (Local5) */
+/*
+ * If (Local1 < Local0) { Local5 = Concatenate (Local5, Buffer (Local0 - Local1) {}) }
+ * Return (Local5)
+ */
 void ov_rom_pad_and_return(struct aml *a);

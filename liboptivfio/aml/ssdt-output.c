@@ -146,7 +146,8 @@ static void remove_stale_tables(struct ov_ctx *ctx, const char *dir,
 	if (json_object_object_get_ex(old, "tables", &tables) &&
 	    json_object_is_type(tables, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(tables); i++) {
-			const char *f = json_object_get_string(json_object_array_get_idx(tables, i));
+			json_object *e = json_object_array_get_idx(tables, i);
+			const char *f = json_object_get_string(e);
 			size_t n = f ? strlen(f) : 0;
 
 			if (n < 10 || n > 30 || strncmp(f, "ssdt-", 5) != 0 || strchr(f, '/') ||
@@ -180,7 +181,8 @@ int ov_ssdt_write_dir(struct ov_ctx *ctx, const char *dir, const struct ov_ssdt_
 	} else if (!S_ISDIR(st.st_mode)) {
 		return ov_ctx_fail(ctx, ENOTDIR, "%s: %s", dir, strerror(ENOTDIR));
 	}
-	if ((size_t)snprintf(stage, sizeof(stage), "%s/.optivfio-ssdt-XXXXXX", dir) >= sizeof(stage))
+	n = (size_t)snprintf(stage, sizeof(stage), "%s/.optivfio-ssdt-XXXXXX", dir);
+	if (n >= sizeof(stage))
 		return ov_ctx_fail(ctx, ENAMETOOLONG, "%s: %s", dir, strerror(ENAMETOOLONG));
 	if (!mkdtemp(stage))
 		return ov_ctx_fail(ctx, errno, "%s: %s", dir, strerror(errno));

@@ -77,7 +77,8 @@ static void write_rom_method(struct aml *a, uint32_t size)
 	aml_integer(a, OV_EMBED_CHUNK);
 	aml_local(a, 2);
 	aml_local(a, 4);
-	aml_if_open(a);			/* If (LGreater (Local4, Local1)) { Local4 = Local1 } */
+	/* If (LGreater (Local4, Local1)) { Local4 = Local1 } */
+	aml_if_open(a);
 	aml_op(a, AML_LGREATER);
 	aml_local(a, 4);
 	aml_local(a, 1);

@@ -14,7 +14,8 @@
 
 struct walk_name {
 	char seg[5];		/* last NameSeg of the declared object */
-	uint8_t op;		/* 0x08 Name, 0x14 Method, 0x82 Device, 0x80 OpRegion, 0x81 field unit */
+	/* 0x08 Name, 0x14 Method, 0x82 Device, 0x80 OpRegion, 0x81 field unit */
+	uint8_t op;
 	uint8_t method_flags;
 	/* For Name (X, Buffer (n) {bytes}): where the bytes are. */
 	const uint8_t *buf;
