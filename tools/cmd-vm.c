@@ -43,6 +43,7 @@ struct vm_build {
 	struct ov_vm_ssdt_manifest manifest;
 	char rom_bar[PATH_MAX];
 	bool have_manifest;
+	bool version_assumed;	/* say so once the output is written */
 };
 
 static void vm_build_free(struct vm_build *b)
@@ -158,8 +159,7 @@ static int build_config(struct ov_cli *cli, const struct vm_opts *o, struct vm_b
 		/* A --root host is not this machine: don't ask its virsh. */
 		if (cli->root || !probe_libvirt_version(&cfg->libvirt_version)) {
 			cfg->libvirt_version = OV_LIBVIRT_VERSION_DEFAULT;
-			warn(cli, "libvirt version unknown, assuming 9.0.0 (Debian 12); "
-			     "set it with --libvirt-version");
+			b->version_assumed = true;
 		}
 	}
 	r = host_gpu(cli, o, cfg);
@@ -240,6 +240,9 @@ static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
 		goto out;
 	}
 	print_notes(cli, &notes);
+	if (b.version_assumed)
+		warn(cli, "libvirt version unknown, assumed 9.0.0 (Debian 12); "
+		     "set it with --libvirt-version");
 	if (!was_patched)
 		warn(cli, "the domain carries no optivfio patch: written unchanged");
 	if (cli->json) {

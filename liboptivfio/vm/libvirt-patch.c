@@ -318,8 +318,16 @@ static void move_slot_1(struct patch *p, xmlNodePtr dev, xmlNodePtr an,
 {
 	unsigned to = *(unsigned *)data;
 
+	xmlNodePtr target = ovx_child(dev, "target");
+	unsigned port;
+
 	if (a->domain != 0 || a->bus != 0 || a->slot != 1 || !touch(p, dev))
 		return;
+	/* A root port's default port number is its devfn (facts §4.2): keep
+	 * it unique when the port itself moves. */
+	if (ovx_is(dev, "controller") && target && ovl_uint_attr(target, "port", &port) &&
+	    port == (1u << 3 | a->function))
+		setf(target, "port", "0x%x", to << 3 | a->function);
 	a->slot = to;
 	ovl_pci_addr_set(an, a);
 }
@@ -652,6 +660,46 @@ static void start_record(struct patch *p)
 		record_created(p, "metadata");
 }
 
+/*
+ * What the domain already does by hand that would clash with our patch:
+ * subsystem ids set on another alias (the seed's hostdev0 override) and
+ * SSDTs passed with -acpitable (two _ROM tables for one device).
+ */
+static void note_clashes(struct patch *p)
+{
+	xmlNsPtr ns = xmlSearchNsByHref(p->doc, p->root, BAD_CAST OV_QEMU_XMLNS);
+
+	if (!ns)
+		return;
+	for (xmlNodePtr c = p->root->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || c->ns != ns)
+			continue;
+		if (xmlStrcmp(c->name, BAD_CAST "override") == 0) {
+			for (xmlNodePtr d = c->children; d; d = d->next) {
+				xmlChar *alias;
+
+				if (d->type != XML_ELEMENT_NODE || d->ns != ns)
+					continue;
+				alias = xmlGetNoNsProp(d, BAD_CAST "alias");
+				note(p->notes, "the domain already overrides properties of '%s' "
+				     "(the seed's sub-id override?); optivfio sets them on '%s': "
+				     "remove the old one", alias ? (const char *)alias : "",
+				     OV_VM_GPU_ALIAS);
+				xmlFree(alias);
+			}
+		} else if (xmlStrcmp(c->name, BAD_CAST "commandline") == 0) {
+			for (xmlNodePtr a = c->children; a; a = a->next) {
+				if (a->type != XML_ELEMENT_NODE || a->ns != ns ||
+				    !ovx_attr_is(a, "value", "-acpitable"))
+					continue;
+				note(p->notes, "the domain already passes ACPI tables with "
+				     "-acpitable: make sure they do not define _ROM again");
+				break;
+			}
+		}
+	}
+}
+
 static int apply(struct patch *p)
 {
 	xmlNodePtr gpu, features;
@@ -662,6 +710,7 @@ static int apply(struct patch *p)
 				   "<target hotplug='off'/> needs 6.3.0",
 				   p->version / 1000000, p->version / 1000 % 1000,
 				   p->version % 1000);
+	note_clashes(p);
 	start_record(p);
 	p->devices = ensure(p, p->root, "devices", "devices");
 	gpu = claim_gpu_hostdevs(p);
