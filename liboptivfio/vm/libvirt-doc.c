@@ -64,6 +64,7 @@ static void detect_style(const char *xml, size_t len, struct ovx_style *st)
 
 	st->declaration = find(xml, len > 8 ? 8 : len, "<?xml") != NULL;
 	st->quote = ovx_detect_quote(xml, len);
+	st->final_newline = len > 0 && xml[len - 1] == '\n';
 	st->metadata_quote = md ? ovx_detect_quote(md, len - (size_t)(md - xml)) : '"';
 	/* On <domain ...>: namespace declarations after the attributes unless
 	 * the input put one first (libvirt writes them last). */

@@ -107,14 +107,23 @@ static void record_created(struct patch *p, const char *path)
 	set(record(p, "created"), "element", path);
 }
 
+/* An existing <p/> we are about to fill: remove makes it <p/> again. */
+static void note_empty(struct patch *p, xmlNodePtr n, const char *path)
+{
+	if (ovx_is_empty(n))
+		set(record(p, "was-empty"), "element", path);
+}
+
 /* Child @name of @parent, created (and recorded as ours) when missing. */
 static xmlNodePtr ensure(struct patch *p, xmlNodePtr parent, const char *name,
 			 const char *path)
 {
 	xmlNodePtr n = ovx_child(parent, name);
 
-	if (n)
+	if (n) {
+		note_empty(p, n, path);
 		return n;
+	}
 	n = ovx_add(parent, NULL, name);
 	record_created(p, path);
 	return n;
@@ -138,11 +147,14 @@ static xmlNodePtr qemu_child(struct patch *p, const char *name)
 	xmlNsPtr ns = qemu_ns(p);
 	char path[32];
 
-	for (xmlNodePtr c = p->root->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && c->ns == ns &&
-		    xmlStrcmp(c->name, BAD_CAST name) == 0)
-			return c;
 	snprintf(path, sizeof(path), "qemu:%s", name);
+	for (xmlNodePtr c = p->root->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE && c->ns == ns &&
+		    xmlStrcmp(c->name, BAD_CAST name) == 0) {
+			note_empty(p, c, path);
+			return c;
+		}
+	}
 	record_created(p, path);
 	return ovx_add(p->root, ns, name);
 }
@@ -552,6 +564,8 @@ static int add_fwcfg(struct patch *p)
 		else
 			ovx_append(p->root, si);
 		record_created(p, "sysinfo-fwcfg");
+	} else {
+		note_empty(p, si, "sysinfo-fwcfg");
 	}
 	e = ovx_add(si, NULL, "entry");
 	set(e, "name", cfg->fwcfg_name);
@@ -644,7 +658,7 @@ static void start_record(struct patch *p)
 	static const char *const before[] = { "description", "title", "genid", "uuid",
 					      "name", NULL };
 	xmlNodePtr md = ovx_child(p->root, "metadata");
-	bool created = false;
+	bool created = false, was_empty = ovx_is_empty(md);
 
 	if (!md) {
 		md = xmlNewDocNode(p->doc, NULL, BAD_CAST "metadata", NULL);
@@ -658,6 +672,8 @@ static void start_record(struct patch *p)
 	set(p->rec, "version", "1");
 	if (created)
 		record_created(p, "metadata");
+	else if (was_empty)
+		set(record(p, "was-empty"), "element", "metadata");
 }
 
 /*

@@ -232,8 +232,8 @@ static void undo_entry(xmlNodePtr root, xmlNodePtr devices, xmlNodePtr e)
 int ovl_restore(struct ov_ctx *ctx, xmlDocPtr doc, bool *was_patched)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc), rec = ovl_record(doc), e, devices;
-	char *created[16];
-	size_t n_created = 0;
+	char *created[16], *empty[16];
+	size_t n_created = 0, n_empty = 0;
 	bool declared_ns = false;
 	xmlNsPtr qns;
 
@@ -276,6 +276,8 @@ int ovl_restore(struct ov_ctx *ctx, xmlDocPtr doc, bool *was_patched)
 	for (e = rec->children; e; e = e->next) {
 		if (is_ours(e, "created") && n_created < sizeof(created) / sizeof(*created))
 			created[n_created++] = attr(e, "element");
+		if (is_ours(e, "was-empty") && n_empty < sizeof(empty) / sizeof(*empty))
+			empty[n_empty++] = attr(e, "element");
 		if (is_ours(e, "declared-qemu-ns"))
 			declared_ns = true;
 	}
@@ -287,6 +289,14 @@ int ovl_restore(struct ov_ctx *ctx, xmlDocPtr doc, bool *was_patched)
 
 		if (n && !has_element_children(n))
 			ovx_remove(n);
+		xmlFree(path);
+	}
+	while (n_empty--) {
+		char *path = empty[n_empty];
+		xmlNodePtr n = path ? find_created(root, qns, path) : NULL;
+
+		if (n)
+			ovx_make_empty(n);
 		xmlFree(path);
 	}
 	if (declared_ns && qns && !uses_ns(root, qns)) {

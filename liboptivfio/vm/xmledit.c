@@ -120,7 +120,7 @@ static bool doc_is_pretty(xmlDocPtr doc, const char **unit)
 
 void ovx_append(xmlNodePtr parent, xmlNodePtr node)
 {
-	xmlNodePtr last = NULL, c, next;
+	xmlNodePtr last = NULL, c;
 	const char *indent, *unit;
 	bool pretty;
 
@@ -131,13 +131,20 @@ void ovx_append(xmlNodePtr parent, xmlNodePtr node)
 		ovx_insert_after(last, node);
 		return;
 	}
-	/* No element children: drop blank text, then <p>{ws}<node>{ws}</p>. */
-	for (c = parent->children; c; c = next) {
-		next = c->next;
-		if (is_blank_text(c)) {
-			xmlUnlinkNode(c);
-			xmlFreeNode(c);
+	/*
+	 * No element children. Whitespace only: <p>{ws}<node>{what was there}</p>,
+	 * so removing <node> with its whitespace leaves what was there. Empty:
+	 * <p>{ws}<node>{ws}</p>, and the caller restores the emptiness
+	 * (ovx_make_empty) if it needs to.
+	 */
+	c = parent->children;
+	if (c && is_blank_text(c) && !c->next) {
+		xmlAddPrevSibling(c, node);
+		if (doc_is_pretty(parent->doc, &unit)) {
+			indent = indent_of(parent, &pretty);
+			xmlAddPrevSibling(node, ws_node(parent->doc, indent, unit));
 		}
+		return;
 	}
 	xmlAddChild(parent, node);
 	if (!doc_is_pretty(parent->doc, &unit))
@@ -163,8 +170,7 @@ void ovx_replace(xmlNodePtr old, xmlNodePtr node)
 
 void ovx_remove(xmlNodePtr node)
 {
-	xmlNodePtr parent = node->parent, prev = node->prev, c, next;
-	bool any_element = false;
+	xmlNodePtr prev = node->prev;
 
 	if (is_blank_text(prev)) {
 		xmlUnlinkNode(prev);
@@ -172,16 +178,21 @@ void ovx_remove(xmlNodePtr node)
 	}
 	xmlUnlinkNode(node);
 	xmlFreeNode(node);
-	if (!parent || parent->type != XML_ELEMENT_NODE)
-		return;
-	/* Left with only whitespace: make it empty again, as it was before
-	 * ovx_append() put the first child in. */
-	for (c = parent->children; c; c = c->next)
+}
+
+bool ovx_is_empty(xmlNodePtr node)
+{
+	return node && !node->children;
+}
+
+void ovx_make_empty(xmlNodePtr node)
+{
+	xmlNodePtr c, next;
+
+	for (c = node->children; c; c = c->next)
 		if (!is_blank_text(c))
-			any_element = true;
-	if (any_element)
-		return;
-	for (c = parent->children; c; c = next) {
+			return;
+	for (c = node->children; c; c = next) {
 		next = c->next;
 		xmlUnlinkNode(c);
 		xmlFreeNode(c);

@@ -33,6 +33,9 @@ xmlNodePtr ovx_add(xmlNodePtr parent, xmlNsPtr ns, const char *name);
 void ovx_replace(xmlNodePtr old, xmlNodePtr node);
 /* Unlink and free @node with the whitespace text node in front of it. */
 void ovx_remove(xmlNodePtr node);
+/* No children at all (<p/>), and: drop blank text so that it is so again. */
+bool ovx_is_empty(xmlNodePtr node);
+void ovx_make_empty(xmlNodePtr node);
 
 /*
  * Write the document without reformatting it: libxml2's own serializer
@@ -45,6 +48,7 @@ struct ovx_style {
 	char metadata_quote;	/* inside <metadata> (libvirt dumps it with libxml2: ") */
 	bool root_ns_last;	/* <domain type='kvm' xmlns:qemu=...>, as libvirt writes it */
 	bool declaration;	/* <?xml ...?> first */
+	bool final_newline;	/* a newline after the last top-level node */
 };
 char *ovx_serialize(xmlDocPtr doc, const struct ovx_style *style, size_t *len);
 /* The quote character of the first attribute in @xml ('"' when none). */

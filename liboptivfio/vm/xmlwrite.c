@@ -162,7 +162,8 @@ char *ovx_serialize(xmlDocPtr doc, const struct ovx_style *st, size_t *len)
 	}
 	for (xmlNodePtr c = doc->children; c; c = c->next) {
 		write_node(b, c, st, st->quote);
-		put(b, "\n");
+		if (c->next || st->final_newline)
+			put(b, "\n");
 	}
 	*len = (size_t)xmlBufferLength(b);
 	out = malloc(*len + 1);
