@@ -24,6 +24,12 @@ int ovl_parse(struct ov_ctx *ctx, const char *xml, size_t len, xmlDocPtr *ret)
 	/* No network, no entity expansion, no DTD loading: just the tree. */
 	doc = xmlCtxtReadMemory(pc, xml, (int)len, "domain.xml", NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	/* An undeclared prefix (qemu:arg without xmlns:qemu) is only a warning
+	 * to libxml2, but libvirt would not see those elements: refuse. */
+	if (doc && !pc->nsWellFormed) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
 	if (!doc) {
 		const xmlError *e = xmlCtxtGetLastError(pc);
 		char msg[160] = "unknown error";

@@ -716,6 +716,32 @@ static void note_clashes(struct patch *p)
 	}
 }
 
+/*
+ * After the restore nothing of ours may be left: a device with one of our
+ * aliases but no record (an edited or hand-copied domain) would be doubled.
+ */
+static int check_no_leftovers(struct patch *p)
+{
+	static const char prefix[] = "ua-optivfio-";
+	xmlNodePtr devices = ovx_child(p->root, "devices");
+
+	for (xmlNodePtr d = devices ? devices->children : NULL; d; d = d->next) {
+		xmlNodePtr alias = d->type == XML_ELEMENT_NODE ? ovx_child(d, "alias") : NULL;
+		xmlChar *name = alias ? xmlGetNoNsProp(alias, BAD_CAST "name") : NULL;
+		bool ours = name && strncmp((const char *)name, prefix, strlen(prefix)) == 0;
+		int r = 0;
+
+		if (ours)
+			r = ov_ctx_fail(p->ctx, EEXIST, "<%s> with optivfio's alias '%s' but "
+					"no optivfio record in <metadata>: remove it first",
+					(const char *)d->name, (const char *)name);
+		xmlFree(name);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 static int apply(struct patch *p)
 {
 	xmlNodePtr gpu, features;
@@ -773,6 +799,8 @@ int ov_vm_libvirt_patch(struct ov_ctx *ctx, const char *xml_in, size_t len,
 	p.root = xmlDocGetRootElement(p.doc);
 	/* Idempotence: start from the document as it was before our patch. */
 	r = ovl_restore(ctx, p.doc, &was_patched);
+	if (r == 0)
+		r = check_no_leftovers(&p);
 	if (r == 0)
 		r = check_machine(&p);
 	if (r == 0)

@@ -256,6 +256,8 @@ static void refusals(void **state)
 		{ "<domain><os><type machine='pc'>hvm</type></os></domain>", "q35" },
 		{ "<domain><os><type>hvm</type></os></domain>", "i440fx" },
 		{ "<q:domain xmlns:q='urn:x'/>", "not a libvirt domain" },
+		/* found by fuzz-vm-libvirt: a prefix nobody declared */
+		{ "<domain><qemu:commandline/></domain>", "Namespace prefix qemu" },
 	};
 	struct ov_vm_config cfg = full_config(0);
 	struct ov_ctx *ctx;
@@ -271,6 +273,14 @@ static void refusals(void **state)
 		assert_null(strchr(ov_ctx_error(ctx), '\n'));
 	}
 	static const char q35[] = "<domain><os><type machine='q35'>hvm</type></os></domain>";
+	/* found by fuzz-vm-libvirt: our device without our record */
+	static const char leftover[] = "<domain><os><type machine='q35'>hvm</type></os>"
+		"<devices><controller type='pci' index='1' model='pcie-root-port'>"
+		"<alias name='ua-optivfio-rp'/></controller></devices></domain>";
+
+	assert_int_equal(ov_vm_libvirt_patch(ctx, leftover, strlen(leftover), &cfg, NULL,
+					     &out, &len), -EEXIST);
+	assert_non_null(strstr(ov_ctx_error(ctx), "ua-optivfio-rp"));
 
 	cfg.libvirt_version = 6002000;
 	assert_int_equal(ov_vm_libvirt_patch(ctx, q35, strlen(q35), &cfg, NULL, &out, &len),
