@@ -333,7 +333,7 @@ static int run_qemu_or_proxmox(struct ov_cli *cli, const struct vm_opts *o, bool
 	if (!cli->json && proxmox)
 		ov_cli_hint(cli, "add these to /etc/pve/qemu-server/%s.conf%s", o->vmid,
 			    b.cfg.rom_bar_file ? "; copy the ROM to /usr/share/kvm/" : "");
-	if (!cli->json && b.cfg.battery)
+	if (!cli->json && b.cfg.battery && !proxmox)
 		ov_cli_hint(cli, "with the fake battery use a USB tablet, not a PS/2 or virtio "
 			    "mouse (-device qemu-xhci -device usb-tablet)");
 	ov_vm_strv_free(v);

@@ -137,6 +137,10 @@ int ov_vm_proxmox_lines(struct ov_ctx *ctx, const struct ov_vm_config *cfg,
 	} else {
 		push(&s, "hostpci0: %s,pcie=1", bdf);
 	}
+	/* Seed "Fake battery": a USB tablet, not PS/2 or virtio (Proxmox's own
+	 * tablet option, on by default, is a USB tablet). */
+	if (cfg->battery)
+		push(&s, "tablet: 1");
 	if (cfg->have_sub_ids) {
 		push(&a, "-set");
 		push(&a, "device.hostpci0.x-pci-sub-vendor-id=0x%04x", cfg->sub_vendor);

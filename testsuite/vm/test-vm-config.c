@@ -87,6 +87,7 @@ static void proxmox_lines(void **state)
 	static const char *const want[] = {
 		"machine: q35",
 		"hostpci0: 0000:01:00.0,pcie=1,rombar=1,romfile=gtx1050.rom",
+		"tablet: 1",
 		"args: -set device.hostpci0.x-pci-sub-vendor-id=0x1025"
 		" -set device.hostpci0.x-pci-sub-device-id=0x118b"
 		" -acpitable file=/srv/ssdt/ssdt-rom.aml"

@@ -158,6 +158,18 @@ expect_xp "11.2.0: tables as <os><acpi><table type='raw'>, in order" "$TMP/v11.2
 	"concat(/domain/os/acpi/table[@type='raw'][1], '|', /domain/os/acpi/table[@type='raw'][2])" \
 	"$S/ssdt-rom.aml|$S/ssdt-battery.aml"
 expect_xp "11.2.0: no -acpitable" "$TMP/v11.2.xml" "count(//${Q}arg'][@value='-acpitable'])" 0
+# libvirt's own schema gates it: the installed one (Debian 12: 9.0.0) does
+# not know type='raw' yet, which is why older versions get -acpitable.
+case "$(virsh --version 2>/dev/null)" in
+9.*|10.*|11.0.*|11.1.*)
+	if virt-xml-validate "$TMP/v11.2.xml" domain >"$TMP/val" 2>&1; then
+		not_ok "11.2.0: schema $(virsh --version) accepted <table type='raw'>"
+	else
+		check "11.2.0: schema $(virsh --version) refuses only the raw table" \
+			grep -q "Error validating value" "$TMP/val"
+	fi ;;
+*) check "11.2.0: validates" virt-xml-validate "$TMP/v11.2.xml" domain ;;
+esac
 run_ov vm libvirt --remove --domain-xml "$TMP/v11.2.xml" -o "$TMP/v11.2.rm.xml"
 check "11.2.0: remove restores the input" cmp -s "$M" "$TMP/v11.2.rm.xml"
 run_ov vm libvirt --domain-xml "$M" -o "$TMP/v6.2.xml" $IDS --libvirt-version 6.2.0

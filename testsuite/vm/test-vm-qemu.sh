@@ -60,6 +60,10 @@ WANT
 if cmp -s "$TMP/pwant" "$TMP/pwords"; then ok "proxmox: args: splits back into the arguments"
 else not_ok "proxmox: args differ"; diag "$(diff "$TMP/pwant" "$TMP/pwords")"; fi
 
+check "proxmox: no tablet line without the battery" test "$(grep -c '^tablet:' "$TMP/out")" -eq 0
+run_ov vm proxmox --vmid 101 $IDS --battery
+check "proxmox --battery: the USB tablet on" grep -qx 'tablet: 1' "$TMP/out"
+
 run_ov vm proxmox $IDS
 expect_rc 2 "proxmox without --vmid"
 run_ov vm proxmox --vmid 12x $IDS
