@@ -716,30 +716,89 @@ static void note_clashes(struct patch *p)
 	}
 }
 
+static bool is_ours_name(const xmlChar *name)
+{
+	return name && strstr((const char *)name, "ua-optivfio-") != NULL;
+}
+
+/* A value we would add: one of our tables, our fw_cfg entry, our alias. */
+static bool is_our_value(struct patch *p, const char *v)
+{
+	const struct ov_vm_config *cfg = p->cfg;
+	bool ours = is_ours_name(BAD_CAST v);
+
+	for (size_t i = 0; i < cfg->n_tables && !ours; i++) {
+		char *e = ov_vm_qemu_escape(cfg->acpi_tables[i]);
+
+		ours = strcmp(v, cfg->acpi_tables[i]) == 0 ||
+		       (e && strncmp(v, "file=", 5) == 0 && strcmp(v + 5, e) == 0);
+		free(e);
+	}
+	if (cfg->fwcfg_name && !ours) {
+		char *e = ov_vm_qemu_escape(cfg->fwcfg_name);
+
+		ours = e && strncmp(v, "name=", 5) == 0 && strncmp(v + 5, e, strlen(e)) == 0 &&
+		       v[5 + strlen(e)] == ',';
+		free(e);
+	}
+	return ours;
+}
+
+static int leftover(struct patch *p, xmlNodePtr n, const char *what)
+{
+	return ov_ctx_fail(p->ctx, EEXIST, "the domain already has optivfio's %s but no "
+			   "optivfio record in <metadata>: remove it first", what);
+}
+
 /*
- * After the restore nothing of ours may be left: a device with one of our
- * aliases but no record (an edited or hand-copied domain) would be doubled.
+ * After the restore nothing of ours may be left: something we add that is
+ * there without a record (an edited or hand-copied domain) would be doubled.
  */
 static int check_no_leftovers(struct patch *p)
 {
-	static const char prefix[] = "ua-optivfio-";
 	xmlNodePtr devices = ovx_child(p->root, "devices");
+	xmlNodePtr acpi = ovx_child(ovx_child(p->root, "os"), "acpi");
+	xmlNsPtr ns = xmlSearchNsByHref(p->doc, p->root, BAD_CAST OV_QEMU_XMLNS);
+	char what[160];
+	int r = 0;
 
-	for (xmlNodePtr d = devices ? devices->children : NULL; d; d = d->next) {
+	for (xmlNodePtr d = devices ? devices->children : NULL; d && !r; d = d->next) {
 		xmlNodePtr alias = d->type == XML_ELEMENT_NODE ? ovx_child(d, "alias") : NULL;
 		xmlChar *name = alias ? xmlGetNoNsProp(alias, BAD_CAST "name") : NULL;
-		bool ours = name && strncmp((const char *)name, prefix, strlen(prefix)) == 0;
-		int r = 0;
 
-		if (ours)
-			r = ov_ctx_fail(p->ctx, EEXIST, "<%s> with optivfio's alias '%s' but "
-					"no optivfio record in <metadata>: remove it first",
-					(const char *)d->name, (const char *)name);
+		if (is_ours_name(name)) {
+			snprintf(what, sizeof(what), "<%s> '%s'", (const char *)d->name,
+				 (const char *)name);
+			r = leftover(p, d, what);
+		}
 		xmlFree(name);
-		if (r)
-			return r;
 	}
-	return 0;
+	for (xmlNodePtr t = ovx_child(acpi, "table"); t && !r; t = ovx_next(t, "table")) {
+		xmlChar *v = xmlNodeGetContent(t);
+
+		if (v && is_our_value(p, (const char *)v))
+			r = leftover(p, t, "ACPI table");
+		xmlFree(v);
+	}
+	for (xmlNodePtr c = ns ? p->root->children : NULL; c && !r; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || c->ns != ns)
+			continue;
+		for (xmlNodePtr a = c->children; a && !r; a = a->next) {
+			xmlChar *v;
+
+			if (a->type != XML_ELEMENT_NODE || a->ns != ns)
+				continue;
+			v = xmlGetNoNsProp(a, BAD_CAST (xmlStrcmp(a->name, BAD_CAST "arg") == 0
+							? "value" : "alias"));
+			if (v && is_our_value(p, (const char *)v)) {
+				snprintf(what, sizeof(what), "qemu:%s '%.100s'", (const char *)a->name,
+					 (const char *)v);
+				r = leftover(p, a, what);
+			}
+			xmlFree(v);
+		}
+	}
+	return r;
 }
 
 static int apply(struct patch *p)

@@ -355,6 +355,41 @@ static void ssdt_manifest(void **state)
 	free(dir);
 }
 
+/* Inputs fuzz-vm-libvirt found: refused, or patched idempotently and removable. */
+static void fuzz_regressions(void **state)
+{
+	const char *src = getenv("SRCDIR");
+	struct ov_vm_config cfg = full_config(9000000);
+	struct ov_ctx *ctx;
+	char path[4096];
+
+	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
+	for (int i = 1; i <= 3; i++) {
+		char *out = NULL, *again = NULL, *back = NULL;
+		size_t len, out_len, again_len, back_len;
+		uint8_t *in;
+		bool was;
+
+		snprintf(path, sizeof(path), "%s/testsuite/vm/fuzz-regressions/idempotence-%d.xml",
+			 src, i);
+		assert_int_equal(ov_read_file(ctx, path, &in, &len), 0);
+		if (ov_vm_libvirt_patch(ctx, (const char *)in, len, &cfg, NULL, &out,
+					&out_len) == 0) {
+			assert_int_equal(ov_vm_libvirt_patch(ctx, out, out_len, &cfg, NULL, &again,
+							     &again_len), 0);
+			assert_string_equal(out, again);
+			assert_int_equal(ov_vm_libvirt_remove(ctx, out, out_len, &back, &back_len,
+							      &was), 0);
+			assert_true(was);
+		}
+		free(in);
+		free(out);
+		free(again);
+		free(back);
+	}
+	ov_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +401,7 @@ int main(void)
 		cmocka_unit_test(unusual_documents),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(ssdt_manifest),
+		cmocka_unit_test(fuzz_regressions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
