@@ -126,6 +126,9 @@ bool ovl_pci_addr_parse(xmlNodePtr addr, struct ovl_pci_addr *ret)
 	if (xmlHasProp(addr, BAD_CAST "function") &&
 	    !ovl_uint_attr(addr, "function", &a.function))
 		return false;
+	/* PCI Local Bus 3.0: 256 buses, 32 devices, 8 functions; 16-bit segment. */
+	if (a.domain > 0xffff || a.bus > 0xff || a.slot > 0x1f || a.function > 7)
+		return false;
 	*ret = a;
 	return true;
 }

@@ -121,7 +121,9 @@ static xmlNodePtr ensure(struct patch *p, xmlNodePtr parent, const char *name,
 	xmlNodePtr n = ovx_child(parent, name);
 
 	if (n) {
-		note_empty(p, n, path);
+		/* <acpi/> stays empty: nothing of ours goes into it. */
+		if (strcmp(path, "features/acpi") != 0)
+			note_empty(p, n, path);
 		return n;
 	}
 	n = ovx_add(parent, NULL, name);
@@ -801,6 +803,50 @@ static int check_no_leftovers(struct patch *p)
 	return r;
 }
 
+/*
+ * The patch finds moved devices again by their PCI address and controllers
+ * by their index, so both must be unique — as libvirt requires anyway.
+ */
+static int check_pci_unique(struct patch *p)
+{
+	xmlNodePtr devices = ovx_child(p->root, "devices");
+
+	for (xmlNodePtr d = devices ? devices->children : NULL; d; d = d->next) {
+		struct ovl_pci_addr a, b;
+		xmlNodePtr an;
+		unsigned i, j;
+
+		if (d->type != XML_ELEMENT_NODE)
+			continue;
+		if (ovx_is(d, "controller") && ovx_attr_is(d, "type", "pci") &&
+		    xmlHasProp(d, BAD_CAST "index")) {
+			if (!ovl_uint_attr(d, "index", &i))
+				return ov_ctx_fail(p->ctx, EINVAL, "a PCI controller with an "
+						   "unreadable index");
+			for (xmlNodePtr e = ovx_next(d, "controller"); e; e = ovx_next(e, "controller"))
+				if (ovx_attr_is(e, "type", "pci") && ovl_uint_attr(e, "index", &j) &&
+				    i == j)
+					return ov_ctx_fail(p->ctx, EINVAL, "two PCI controllers "
+							   "with index %u", i);
+		}
+		an = NULL;
+		if (!ovl_pci_addr_get(d, &a, &an)) {
+			if (an)
+				return ov_ctx_fail(p->ctx, EINVAL, "<%s> has an unreadable PCI "
+						   "address", (const char *)d->name);
+			continue;
+		}
+		for (xmlNodePtr e = ovx_next(d, NULL); e; e = ovx_next(e, NULL))
+			if (ovl_pci_addr_get(e, &b, NULL) && a.domain == b.domain &&
+			    a.bus == b.bus && a.slot == b.slot && a.function == b.function)
+				return ov_ctx_fail(p->ctx, EINVAL, "<%s> and <%s> at the same PCI "
+						   "address %04x:%02x:%02x.%x",
+						   (const char *)d->name, (const char *)e->name,
+						   a.domain, a.bus, a.slot, a.function);
+	}
+	return 0;
+}
+
 static int apply(struct patch *p)
 {
 	xmlNodePtr gpu, features;
@@ -862,6 +908,8 @@ int ov_vm_libvirt_patch(struct ov_ctx *ctx, const char *xml_in, size_t len,
 		r = check_no_leftovers(&p);
 	if (r == 0)
 		r = check_machine(&p);
+	if (r == 0)
+		r = check_pci_unique(&p);
 	if (r == 0)
 		r = apply(&p);
 	if (r == 0)

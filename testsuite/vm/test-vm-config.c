@@ -259,6 +259,20 @@ static void refusals(void **state)
 		{ "<q:domain xmlns:q='urn:x'/>", "not a libvirt domain" },
 		/* found by fuzz-vm-libvirt: a prefix nobody declared */
 		{ "<domain><qemu:commandline/></domain>", "Namespace prefix qemu" },
+		{ "<domain><os><type machine='q35'>hvm</type></os><devices>"
+		  "<controller type='pci' index='0' model='pcie-root'/>"
+		  "<controller type='pci' index='0' model='pcie-root-port'/></devices></domain>",
+		  "two PCI controllers with index 0" },
+		{ "<domain><os><type machine='q35'>hvm</type></os><devices>"
+		  "<video><address type='pci' bus='0' slot='3'/></video>"
+		  "<sound><address type='pci' domain='0' bus='0x00' slot='0x03'/></sound>"
+		  "</devices></domain>", "same PCI address 0000:00:03.0" },
+		{ "<domain><os><type machine='q35'>hvm</type></os><devices>"
+		  "<video><address type='pci' domain='5x0' bus='0' slot='3'/></video>"
+		  "</devices></domain>", "unreadable PCI address" },
+		{ "<domain><os><type machine='q35'>hvm</type></os><devices>"
+		  "<video><address type='pci' bus='0' slot='32'/></video>"
+		  "</devices></domain>", "unreadable PCI address" },
 	};
 	struct ov_vm_config cfg = full_config(0);
 	struct ov_ctx *ctx;
@@ -364,7 +378,7 @@ static void fuzz_regressions(void **state)
 	char path[4096];
 
 	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
-	for (int i = 1; i <= 3; i++) {
+	for (int i = 1; i <= 4; i++) {
 		char *out = NULL, *again = NULL, *back = NULL;
 		size_t len, out_len, again_len, back_len;
 		uint8_t *in;
