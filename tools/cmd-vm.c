@@ -44,6 +44,7 @@ struct vm_build {
 	char rom_bar[PATH_MAX];
 	bool have_manifest;
 	bool version_assumed;	/* say so once the output is written */
+	char sibling[OV_BDF_STRLEN];	/* the GPU's HDMI audio on the host, "" if none */
 };
 
 static void vm_build_free(struct vm_build *b)
@@ -89,8 +90,10 @@ static bool probe_libvirt_version(unsigned *ret)
 }
 
 /* GPU BDF and subsystem ids: options first, then the host model. */
-static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_config *cfg)
+static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_config *cfg,
+		    char sibling[OV_BDF_STRLEN])
 {
+	const struct ov_pci_dev *sib[8];
 	struct ov_bdf want;
 	bool have_want = false;
 	struct ov_host *host = NULL;
@@ -127,6 +130,8 @@ static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_co
 	}
 	cfg->host_gpu = dev->bdf;
 	ov_bdf_format(&dev->bdf, bdf);
+	if (ov_host_siblings(host, dev, sib, 8) > 0)
+		ov_bdf_format(&sib[0]->bdf, sibling);
 	if (!cfg->have_sub_ids) {
 		/* 0000 and ffff are what an unreadable config space gives. */
 		if (!dev->ids_known || dev->subsys_vendor == 0 || dev->subsys_vendor == 0xffff) {
@@ -162,7 +167,7 @@ static int build_config(struct ov_cli *cli, const struct vm_opts *o, struct vm_b
 			b->version_assumed = true;
 		}
 	}
-	r = host_gpu(cli, o, cfg);
+	r = host_gpu(cli, o, cfg, b->sibling);
 	if (r)
 		return r;
 	if (o->rom_bar) {
@@ -245,6 +250,12 @@ static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
 		     "set it with --libvirt-version");
 	if (!was_patched)
 		warn(cli, "the domain carries no optivfio patch: written unchanged");
+	if (*b.sibling)
+		/* seed "Not passing through the HDMI Audio"; VFIO needs the whole
+		 * IOMMU group away from host drivers. */
+		ov_cli_hint(cli, "keep %s (the GPU's other function) away from vfio-pci and "
+			    "its host driver: driver_override 'none' (optivfio host prepare)",
+			    b.sibling);
 	if (cli->json) {
 		json_object *j = json_object_new_object(), *arr = json_object_new_array();
 
