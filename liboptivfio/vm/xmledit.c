@@ -132,13 +132,14 @@ void ovx_append(xmlNodePtr parent, xmlNodePtr node)
 		return;
 	}
 	/*
-	 * No element children. Whitespace only: <p>{ws}<node>{what was there}</p>,
-	 * so removing <node> with its whitespace leaves what was there. Empty:
-	 * <p>{ws}<node>{ws}</p>, and the caller restores the emptiness
-	 * (ovx_make_empty) if it needs to.
+	 * No element children, but text or comments: <p>{ws}<node>{what was
+	 * there}</p>, so removing <node> with its whitespace leaves what was
+	 * there (and the whitespace is never merged into a neighbouring text
+	 * node). Empty: <p>{ws}<node>{ws}</p>, and the caller restores the
+	 * emptiness (ovx_make_empty) if it needs to.
 	 */
 	c = parent->children;
-	if (c && is_blank_text(c) && !c->next) {
+	if (c) {
 		xmlAddPrevSibling(c, node);
 		if (doc_is_pretty(parent->doc, &unit)) {
 			indent = indent_of(parent, &pretty);
