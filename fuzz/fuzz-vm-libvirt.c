@@ -32,15 +32,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (ov_ctx_new(NULL, &ctx, NULL, 0) < 0)
 		return 0;
-	if (ov_vm_libvirt_remove(ctx, (const char *)data, size, &back, &back_len, &was) == 0)
+	if (ov_vm_libvirt_remove(ctx, (const char *)data, size, &back, &back_len, &was) ==
+	    0)
 		free(back);
 	back = NULL;
 	if (ov_vm_libvirt_patch(ctx, (const char *)data, size, &cfg, NULL, &out,
 				&out_len) == 0) {
-		if (ov_vm_libvirt_patch(ctx, out, out_len, &cfg, NULL, &again, &again_len) != 0 ||
+		if (ov_vm_libvirt_patch(ctx, out, out_len, &cfg, NULL, &again,
+					&again_len) != 0 ||
 		    again_len != out_len || memcmp(out, again, out_len) != 0)
 			abort();	/* not idempotent */
-		if (ov_vm_libvirt_remove(ctx, out, out_len, &back, &back_len, &was) != 0 || !was)
+		if (ov_vm_libvirt_remove(ctx, out, out_len, &back, &back_len, &was) !=
+			    0 ||
+		    !was)
 			abort();	/* our own patch did not come out */
 	}
 	free(out);

@@ -44,7 +44,7 @@ struct vm_build {
 	char rom_bar[PATH_MAX];
 	bool have_manifest;
 	bool version_assumed;	/* say so once the output is written */
-	char sibling[OV_BDF_STRLEN];	/* the GPU's HDMI audio on the host, "" if none */
+	char sibling[OV_BDF_STRLEN]; /* the GPU's HDMI audio on the host, "" if none */
 };
 
 static void vm_build_free(struct vm_build *b)
@@ -103,15 +103,18 @@ static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_co
 
 	if (o->gpu) {
 		if (!ov_bdf_parse(o->gpu, &want))
-			return ov_cli_usage_error("vm ", "--gpu: not a PCI address: %s", o->gpu);
+			return ov_cli_usage_error("vm ", "--gpu: not a PCI address: %s",
+						  o->gpu);
 		have_want = true;
 	}
 	if ((o->sub_vendor != NULL) != (o->sub_device != NULL))
-		return ov_cli_usage_error("vm ", "--sub-vendor and --sub-device go together");
+		return ov_cli_usage_error("vm ",
+					  "--sub-vendor and --sub-device go together");
 	if (o->sub_vendor) {
 		if (!parse_id16(o->sub_vendor, &cfg->sub_vendor) ||
 		    !parse_id16(o->sub_device, &cfg->sub_device))
-			return ov_cli_usage_error("vm ", "--sub-vendor/--sub-device: a 16-bit "
+			return ov_cli_usage_error("vm ",
+						  "--sub-vendor/--sub-device: a 16-bit "
 						  "hex id, like 0x1025");
 		cfg->have_sub_ids = true;
 		if (have_want) {
@@ -134,7 +137,8 @@ static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_co
 		ov_bdf_format(&sib[0]->bdf, sibling);
 	if (!cfg->have_sub_ids) {
 		/* 0000 and ffff are what an unreadable config space gives. */
-		if (!dev->ids_known || dev->subsys_vendor == 0 || dev->subsys_vendor == 0xffff) {
+		if (!dev->ids_known || dev->subsys_vendor == 0 ||
+		    dev->subsys_vendor == 0xffff) {
 			ov_host_free(host);
 			ov_cli_error("%s: cannot read its subsystem ids", bdf);
 			ov_cli_hint(cli, "give them as --sub-vendor ID --sub-device ID "
@@ -157,8 +161,10 @@ static int build_config(struct ov_cli *cli, const struct vm_opts *o, struct vm_b
 
 	memset(b, 0, sizeof(*b));
 	if (o->libvirt_version) {
-		if (!ov_vm_parse_libvirt_version(o->libvirt_version, &cfg->libvirt_version))
-			return ov_cli_usage_error("vm ", "--libvirt-version: want X.Y.Z, got %s",
+		if (!ov_vm_parse_libvirt_version(o->libvirt_version,
+						 &cfg->libvirt_version))
+			return ov_cli_usage_error("vm ",
+						  "--libvirt-version: want X.Y.Z, got %s",
 						  o->libvirt_version);
 	} else if (want_version) {
 		/* A --root host is not this machine: don't ask its virsh. */
@@ -173,7 +179,8 @@ static int build_config(struct ov_cli *cli, const struct vm_opts *o, struct vm_b
 	if (o->rom_bar) {
 		/* libvirt and QEMU want an absolute path (facts §4.5). */
 		if (!realpath(o->rom_bar, b->rom_bar))
-			return ov_cli_error("--rom-bar %s: %s", o->rom_bar, strerror(errno));
+			return ov_cli_error("--rom-bar %s: %s", o->rom_bar,
+					    strerror(errno));
 		cfg->rom_bar_file = b->rom_bar;
 	}
 	cfg->battery = o->battery;
@@ -216,7 +223,8 @@ static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
 	int r, rc = OV_EXIT_FAILURE;
 
 	if (!o->domain_xml || !o->output)
-		return ov_cli_usage_error("vm libvirt ", "--domain-xml FILE and -o OUT are required");
+		return ov_cli_usage_error("vm libvirt ",
+					  "--domain-xml FILE and -o OUT are required");
 	if (same_file(o->domain_xml, o->output))
 		return ov_cli_usage_error("vm libvirt ", "-o must not be the input file "
 					  "(the input is never changed)");
@@ -234,8 +242,8 @@ static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
 		r = ov_vm_libvirt_remove(cli->ctx, (const char *)in, len, &out, &out_len,
 					 &was_patched);
 	else
-		r = ov_vm_libvirt_patch(cli->ctx, (const char *)in, len, &b.cfg, &notes, &out,
-					&out_len);
+		r = ov_vm_libvirt_patch(cli->ctx, (const char *)in, len, &b.cfg, &notes,
+					&out, &out_len);
 	if (r < 0) {
 		rc = ov_cli_error_ctx(cli, o->domain_xml);
 		goto out;
@@ -253,17 +261,21 @@ static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
 	if (*b.sibling)
 		/* seed "Not passing through the HDMI Audio"; VFIO needs the whole
 		 * IOMMU group away from host drivers. */
-		ov_cli_hint(cli, "keep %s (the GPU's other function) away from vfio-pci and "
-			    "its host driver: driver_override 'none' (optivfio host prepare)",
-			    b.sibling);
+		ov_cli_hint(
+			cli,
+			"keep %s (the GPU's other function) away from vfio-pci and "
+			"its host driver: driver_override 'none' (optivfio host prepare)",
+			b.sibling);
 	if (cli->json) {
 		json_object *j = json_object_new_object(), *arr = json_object_new_array();
 
 		json_object_object_add(j, "output", json_object_new_string(o->output));
 		json_object_object_add(j, "removed", json_object_new_boolean(o->remove));
-		json_object_object_add(j, "was_patched", json_object_new_boolean(was_patched));
+		json_object_object_add(j, "was_patched",
+				       json_object_new_boolean(was_patched));
 		for (size_t i = 0; i < notes.n; i++)
-			json_object_array_add(arr, json_object_new_string(notes.lines[i]));
+			json_object_array_add(arr,
+					      json_object_new_string(notes.lines[i]));
 		json_object_object_add(j, "notes", arr);
 		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
 						    JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -328,8 +340,10 @@ static int run_qemu_or_proxmox(struct ov_cli *cli, const struct vm_opts *o, bool
 		/* Proxmox VMIDs: 100 .. 999999999. */
 		if (*o->vmid < '1' || *o->vmid > '9' || *end || errno || id < 100 ||
 		    id > 999999999)
-			return ov_cli_usage_error("vm proxmox ", "--vmid: a number from 100 to "
-						  "999999999, got %s", o->vmid);
+			return ov_cli_usage_error("vm proxmox ",
+						  "--vmid: a number from 100 to "
+						  "999999999, got %s",
+						  o->vmid);
 	}
 	r = build_config(cli, o, &b, false);
 	if (r)
@@ -343,10 +357,13 @@ static int run_qemu_or_proxmox(struct ov_cli *cli, const struct vm_opts *o, bool
 	print_strv(cli, proxmox ? "lines" : "args", v, n, !proxmox);
 	if (!cli->json && proxmox)
 		ov_cli_hint(cli, "add these to /etc/pve/qemu-server/%s.conf%s", o->vmid,
-			    b.cfg.rom_bar_file ? "; copy the ROM to /usr/share/kvm/" : "");
+			    b.cfg.rom_bar_file ? "; copy the ROM to /usr/share/kvm/"
+					       : "");
 	if (!cli->json && b.cfg.battery && !proxmox)
-		ov_cli_hint(cli, "with the fake battery use a USB tablet, not a PS/2 or virtio "
-			    "mouse (-device qemu-xhci -device usb-tablet)");
+		ov_cli_hint(
+			cli,
+			"with the fake battery use a USB tablet, not a PS/2 or virtio "
+			"mouse (-device qemu-xhci -device usb-tablet)");
 	ov_vm_strv_free(v);
 	vm_build_free(&b);
 	return OV_EXIT_OK;
@@ -360,8 +377,10 @@ static void usage(void)
 	      "\n"
 	      "Put the dGPU into a q35 VM the NVIDIA driver accepts: a VFIO hostdev at\n"
 	      "guest 01:00.0 behind a pcie-root-port at 00:01.0 with hotplug off, the\n"
-	      "host's subsystem ids, the SSDTs of `optivfio ssdt` and <features><acpi/>.\n"
-	      "`vm libvirt` patches a domain XML (idempotent; --remove takes the patch out\n"
+	      "host's subsystem ids, the SSDTs of `optivfio ssdt` and "
+	      "<features><acpi/>.\n"
+	      "`vm libvirt` patches a domain XML (idempotent; --remove takes the patch "
+	      "out\n"
 	      "again), `vm qemu` prints QEMU arguments, `vm proxmox` Proxmox VE lines.\n"
 	      "\n"
 	      "Options:\n"
@@ -372,11 +391,15 @@ static void usage(void)
 	      "  --sub-vendor ID         subsystem vendor id (default: the host's)\n"
 	      "  --sub-device ID         subsystem device id (default: the host's)\n"
 	      "  --ssdt-dir DIR          tables and ROM from `optivfio ssdt -o DIR`\n"
-	      "  --rom-bar FILE          show FILE in the GPU's ROM BAR (MXM-ROM alternative)\n"
-	      "  --battery               pointer as a USB tablet (fake battery in the SSDT)\n"
-	      "  --libvirt-version X.Y.Z target libvirt (default: `virsh --version`, else 9.0.0)\n"
+	      "  --rom-bar FILE          show FILE in the GPU's ROM BAR (MXM-ROM "
+	      "alternative)\n"
+	      "  --battery               pointer as a USB tablet (fake battery in the "
+	      "SSDT)\n"
+	      "  --libvirt-version X.Y.Z target libvirt (default: `virsh --version`, "
+	      "else 9.0.0)\n"
 	      "  --vmid N                Proxmox VM id\n"
-	      "  -h, --help              this help\n", stdout);
+	      "  -h, --help              this help\n",
+	      stdout);
 }
 
 int cmd_vm(struct ov_cli *cli, int argc, char **argv)

@@ -23,7 +23,8 @@ int ovl_parse(struct ov_ctx *ctx, const char *xml, size_t len, xmlDocPtr *ret)
 		return ov_ctx_fail(ctx, ENOMEM, "domain XML: out of memory");
 	/* No network, no entity expansion, no DTD loading: just the tree. */
 	doc = xmlCtxtReadMemory(pc, xml, (int)len, "domain.xml", NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+				XML_PARSE_NONET | XML_PARSE_NOERROR |
+					XML_PARSE_NOWARNING);
 	/* An undeclared prefix (qemu:arg without xmlns:qemu) is only a warning
 	 * to libxml2, but libvirt would not see those elements: refuse. */
 	if (doc && !pc->nsWellFormed) {
@@ -41,13 +42,16 @@ int ovl_parse(struct ov_ctx *ctx, const char *xml, size_t len, xmlDocPtr *ret)
 		int line = e ? e->line : 0;
 
 		xmlFreeParserCtxt(pc);
-		return ov_ctx_fail(ctx, EINVAL, "not well-formed XML (line %d): %s", line, msg);
+		return ov_ctx_fail(ctx, EINVAL, "not well-formed XML (line %d): %s", line,
+				   msg);
 	}
 	xmlFreeParserCtxt(pc);
 	root = xmlDocGetRootElement(doc);
 	if (!ovx_is(root, "domain")) {
-		int r = ov_ctx_fail(ctx, EINVAL, "not a libvirt domain: the root element is <%s>, "
-				    "not <domain>", root ? (const char *)root->name : "");
+		int r = ov_ctx_fail(ctx, EINVAL,
+				    "not a libvirt domain: the root element is <%s>, "
+				    "not <domain>",
+				    root ? (const char *)root->name : "");
 
 		xmlFreeDoc(doc);
 		return r;
@@ -119,7 +123,8 @@ bool ovl_pci_addr_parse(xmlNodePtr addr, struct ovl_pci_addr *ret)
 	struct ovl_pci_addr a = { 0, 0, 0, 0 };
 
 	/* domain and function default to 0, bus and slot are required. */
-	if (xmlHasProp(addr, BAD_CAST "domain") && !ovl_uint_attr(addr, "domain", &a.domain))
+	if (xmlHasProp(addr, BAD_CAST "domain") &&
+	    !ovl_uint_attr(addr, "domain", &a.domain))
 		return false;
 	if (!ovl_uint_attr(addr, "bus", &a.bus) || !ovl_uint_attr(addr, "slot", &a.slot))
 		return false;
@@ -193,10 +198,12 @@ xmlNodePtr ovl_find_by_alias(xmlNodePtr devices, const char *alias)
 
 xmlNodePtr ovl_find_controller(xmlNodePtr devices, const char *type, unsigned index)
 {
-	for (xmlNodePtr c = ovx_child(devices, "controller"); c; c = ovx_next(c, "controller")) {
+	for (xmlNodePtr c = ovx_child(devices, "controller"); c;
+	     c = ovx_next(c, "controller")) {
 		unsigned i;
 
-		if (ovx_attr_is(c, "type", type) && ovl_uint_attr(c, "index", &i) && i == index)
+		if (ovx_attr_is(c, "type", type) && ovl_uint_attr(c, "index", &i) &&
+		    i == index)
 			return c;
 	}
 	return NULL;

@@ -169,7 +169,8 @@ static struct touched *touch(struct patch *p, xmlNodePtr dev)
 			return &p->touched[i];
 	if (p->n_touched == sizeof(p->touched) / sizeof(*p->touched))
 		return NULL;
-	p->touched[p->n_touched] = (struct touched){ dev, xmlDocCopyNode(dev, p->doc, 1), false };
+	p->touched[p->n_touched] =
+		(struct touched){ dev, xmlDocCopyNode(dev, p->doc, 1), false };
 	return &p->touched[p->n_touched++];
 }
 
@@ -213,13 +214,18 @@ static int check_machine(struct patch *p)
 	int r = 0;
 
 	if (!m)
-		r = ov_ctx_fail(p->ctx, EINVAL, "the domain names no machine type, so libvirt "
-				"uses i440fx ('pc'), which has no PCIe root port for the GPU: "
-				"set <type machine='q35'>");
+		r = ov_ctx_fail(
+			p->ctx, EINVAL,
+			"the domain names no machine type, so libvirt "
+			"uses i440fx ('pc'), which has no PCIe root port for the GPU: "
+			"set <type machine='q35'>");
 	else if (!strstr((const char *)m, "q35"))
-		r = ov_ctx_fail(p->ctx, EINVAL, "machine type '%s' is not q35: the GPU needs a "
-				"PCIe root port at 00:01.0, which only q35 has (i440fx 'pc' has "
-				"plain PCI); use machine='q35'", (const char *)m);
+		r = ov_ctx_fail(
+			p->ctx, EINVAL,
+			"machine type '%s' is not q35: the GPU needs a "
+			"PCIe root port at 00:01.0, which only q35 has (i440fx 'pc' has "
+			"plain PCI); use machine='q35'",
+			(const char *)m);
 	xmlFree(m);
 	return r;
 }
@@ -245,29 +251,33 @@ static xmlNodePtr claim_gpu_hostdevs(struct patch *p)
 		xmlNodePtr src = ovx_child(ovx_child(d, "source"), "address");
 
 		next = ovx_next(d, "hostdev");
-		if (!ovx_attr_is(d, "type", "pci") || !src || !ovl_pci_addr_parse(src, &a) ||
-		    !same_slot_as_gpu(g, &a))
+		if (!ovx_attr_is(d, "type", "pci") || !src ||
+		    !ovl_pci_addr_parse(src, &a) || !same_slot_as_gpu(g, &a))
 			continue;
 		if (a.function == g->fn && !gpu) {
 			gpu = d;
 			continue;
 		}
-		ov_bdf_format(&(struct ov_bdf){ g->domain, g->bus, g->dev, (uint8_t)a.function },
+		ov_bdf_format(&(struct ov_bdf){ g->domain, g->bus, g->dev,
+						(uint8_t)a.function },
 			      bdf);
 		if (a.function == g->fn)
 			note(p->notes, "removed a second hostdev of %s", bdf);
 		else
-			note(p->notes, "removed the hostdev of %s: the GPU's other functions "
-			     "(HDMI audio) must not be passed (seed: Code 43)", bdf);
+			note(p->notes,
+			     "removed the hostdev of %s: the GPU's other functions "
+			     "(HDMI audio) must not be passed (seed: Code 43)",
+			     bdf);
 		remove_device(p, d);
 	}
 	return gpu;
 }
 
 /* Every device element of <devices> with a PCI address, for @fn. */
-static void for_each_pci_device(struct patch *p, void (*fn)(struct patch *, xmlNodePtr,
-							      xmlNodePtr, struct ovl_pci_addr *,
-							      void *), void *data)
+static void for_each_pci_device(struct patch *p,
+				void (*fn)(struct patch *, xmlNodePtr, xmlNodePtr,
+					   struct ovl_pci_addr *, void *),
+				void *data)
 {
 	for (xmlNodePtr d = p->devices->children; d; d = d->next) {
 		struct ovl_pci_addr a;
@@ -302,7 +312,8 @@ static int free_controller_index_1(struct patch *p)
 	if (!old)
 		return 0;
 	for (c = ovx_child(p->devices, "controller"); c; c = ovx_next(c, "controller"))
-		if (ovx_attr_is(c, "type", "pci") && ovl_uint_attr(c, "index", &i) && i > max)
+		if (ovx_attr_is(c, "type", "pci") && ovl_uint_attr(c, "index", &i) &&
+		    i > max)
 			max = i;
 	if (max >= 255)
 		return ov_ctx_fail(p->ctx, ENOSPC, "no free PCI controller index");
@@ -359,11 +370,12 @@ static int free_slot_1(struct patch *p)
 	for (to = 2; to < 0x1f && used[to]; to++)
 		;
 	if (to == 0x1f)
-		return ov_ctx_fail(p->ctx, ENOSPC, "no free slot on PCI bus 0 to move the "
+		return ov_ctx_fail(p->ctx, ENOSPC,
+				   "no free slot on PCI bus 0 to move the "
 				   "device at 00:01.0 to");
 	for_each_pci_device(p, move_slot_1, &to);
-	note(p->notes, "moved what was at guest 00:01.0 to 00:%02x.0 for the GPU's root port",
-	     to);
+	note(p->notes,
+	     "moved what was at guest 00:01.0 to 00:%02x.0 for the GPU's root port", to);
 	return 0;
 }
 
@@ -479,7 +491,8 @@ static int add_sub_ids(struct patch *p)
 	}
 	ns = qemu_ns(p);
 	if (!ns)
-		return ov_ctx_fail(p->ctx, EINVAL, "the prefix 'qemu' is bound to another "
+		return ov_ctx_fail(p->ctx, EINVAL,
+				   "the prefix 'qemu' is bound to another "
 				   "namespace in this domain");
 	ov = qemu_child(p, "override");
 	dev = ovx_add(ov, ns, "device");
@@ -538,7 +551,8 @@ static int add_fwcfg(struct patch *p)
 	if (!cfg->fwcfg_name || !cfg->fwcfg_file)
 		return 0;
 	if (p->version < OV_LIBVIRT_HAS_FWCFG_SYSINFO) {
-		char *n = ov_vm_qemu_escape(cfg->fwcfg_name), *f = ov_vm_qemu_escape(cfg->fwcfg_file);
+		char *n = ov_vm_qemu_escape(cfg->fwcfg_name),
+		     *f = ov_vm_qemu_escape(cfg->fwcfg_file);
 
 		if (n && f) {
 			add_arg(p, "-fw_cfg");
@@ -553,8 +567,10 @@ static int add_fwcfg(struct patch *p)
 			si = e;
 	for (e = ovx_child(si, "entry"); e; e = ovx_next(e, "entry"))
 		if (ovx_attr_is(e, "name", cfg->fwcfg_name))
-			return ov_ctx_fail(p->ctx, EEXIST, "the domain already has a fw_cfg "
-					   "entry '%s'", cfg->fwcfg_name);
+			return ov_ctx_fail(p->ctx, EEXIST,
+					   "the domain already has a fw_cfg "
+					   "entry '%s'",
+					   cfg->fwcfg_name);
 	if (!si) {
 		xmlNodePtr os = ovx_child(p->root, "os");
 
@@ -585,7 +601,8 @@ static int add_commandline(struct patch *p)
 		return 0;
 	ns = qemu_ns(p);
 	if (!ns)
-		return ov_ctx_fail(p->ctx, EINVAL, "the prefix 'qemu' is bound to another "
+		return ov_ctx_fail(p->ctx, EINVAL,
+				   "the prefix 'qemu' is bound to another "
 				   "namespace in this domain");
 	cl = qemu_child(p, "commandline");
 	for (size_t i = 0; i < p->n_args; i++) {
@@ -609,9 +626,11 @@ static void use_usb_tablet(struct patch *p)
 		next = ovx_next(in, "input");
 		if (ovx_attr_is(in, "type", "tablet") && ovx_attr_is(in, "bus", "usb"))
 			tablet = in;
-		else if ((ovx_attr_is(in, "type", "mouse") || ovx_attr_is(in, "type", "tablet")) &&
+		else if ((ovx_attr_is(in, "type", "mouse") ||
+			  ovx_attr_is(in, "type", "tablet")) &&
 			 ovx_attr_is(in, "bus", "virtio")) {
-			note(p->notes, "removed a virtio pointer device (loses left clicks next "
+			note(p->notes,
+			     "removed a virtio pointer device (loses left clicks next "
 			     "to the fake battery)");
 			remove_device(p, in);
 		}
@@ -637,7 +656,8 @@ static void record_touched(struct patch *p)
 		set(e, "element", (const char *)t->original->name);
 		if (t->by_alias) {
 			set(e, "alias", OV_VM_GPU_ALIAS);
-		} else if (ovx_is(t->node, "controller") && xmlHasProp(t->node, BAD_CAST "index")) {
+		} else if (ovx_is(t->node, "controller") &&
+			   xmlHasProp(t->node, BAD_CAST "index")) {
 			xmlChar *type = xmlGetNoNsProp(t->node, BAD_CAST "type");
 			xmlChar *index = xmlGetNoNsProp(t->node, BAD_CAST "index");
 
@@ -699,10 +719,12 @@ static void note_clashes(struct patch *p)
 				if (d->type != XML_ELEMENT_NODE || d->ns != ns)
 					continue;
 				alias = xmlGetNoNsProp(d, BAD_CAST "alias");
-				note(p->notes, "the domain already overrides properties of '%s' "
-				     "(the seed's sub-id override?); optivfio sets them on '%s': "
-				     "remove the old one", alias ? (const char *)alias : "",
-				     OV_VM_GPU_ALIAS);
+				note(p->notes,
+				     "the domain already overrides properties of '%s' "
+				     "(the seed's sub-id override?); optivfio sets them "
+				     "on '%s': "
+				     "remove the old one",
+				     alias ? (const char *)alias : "", OV_VM_GPU_ALIAS);
 				xmlFree(alias);
 			}
 		} else if (xmlStrcmp(c->name, BAD_CAST "commandline") == 0) {
@@ -710,8 +732,10 @@ static void note_clashes(struct patch *p)
 				if (a->type != XML_ELEMENT_NODE || a->ns != ns ||
 				    !ovx_attr_is(a, "value", "-acpitable"))
 					continue;
-				note(p->notes, "the domain already passes ACPI tables with "
-				     "-acpitable: make sure they do not define _ROM again");
+				note(p->notes,
+				     "the domain already passes ACPI tables with "
+				     "-acpitable: make sure they do not define _ROM "
+				     "again");
 				break;
 			}
 		}
@@ -739,8 +763,8 @@ static bool is_our_value(struct patch *p, const char *v)
 	if (cfg->fwcfg_name && !ours) {
 		char *e = ov_vm_qemu_escape(cfg->fwcfg_name);
 
-		ours = e && strncmp(v, "name=", 5) == 0 && strncmp(v + 5, e, strlen(e)) == 0 &&
-		       v[5 + strlen(e)] == ',';
+		ours = e && strncmp(v, "name=", 5) == 0 &&
+		       strncmp(v + 5, e, strlen(e)) == 0 && v[5 + strlen(e)] == ',';
 		free(e);
 	}
 	return ours;
@@ -765,7 +789,8 @@ static int check_no_leftovers(struct patch *p)
 	int r = 0;
 
 	for (xmlNodePtr d = devices ? devices->children : NULL; d && !r; d = d->next) {
-		xmlNodePtr alias = d->type == XML_ELEMENT_NODE ? ovx_child(d, "alias") : NULL;
+		xmlNodePtr alias =
+			d->type == XML_ELEMENT_NODE ? ovx_child(d, "alias") : NULL;
 		xmlChar *name = alias ? xmlGetNoNsProp(alias, BAD_CAST "name") : NULL;
 
 		if (is_ours_name(name)) {
@@ -790,11 +815,13 @@ static int check_no_leftovers(struct patch *p)
 
 			if (a->type != XML_ELEMENT_NODE || a->ns != ns)
 				continue;
-			v = xmlGetNoNsProp(a, BAD_CAST (xmlStrcmp(a->name, BAD_CAST "arg") == 0
-							? "value" : "alias"));
+			v = xmlGetNoNsProp(
+				a, BAD_CAST(xmlStrcmp(a->name, BAD_CAST "arg") == 0
+						    ? "value"
+						    : "alias"));
 			if (v && is_our_value(p, (const char *)v)) {
-				snprintf(what, sizeof(what), "qemu:%s '%.100s'", (const char *)a->name,
-					 (const char *)v);
+				snprintf(what, sizeof(what), "qemu:%s '%.100s'",
+					 (const char *)a->name, (const char *)v);
 				r = leftover(p, a, what);
 			}
 			xmlFree(v);
@@ -821,28 +848,37 @@ static int check_pci_unique(struct patch *p)
 		if (ovx_is(d, "controller") && ovx_attr_is(d, "type", "pci") &&
 		    xmlHasProp(d, BAD_CAST "index")) {
 			if (!ovl_uint_attr(d, "index", &i))
-				return ov_ctx_fail(p->ctx, EINVAL, "a PCI controller with an "
+				return ov_ctx_fail(p->ctx, EINVAL,
+						   "a PCI controller with an "
 						   "unreadable index");
-			for (xmlNodePtr e = ovx_next(d, "controller"); e; e = ovx_next(e, "controller"))
-				if (ovx_attr_is(e, "type", "pci") && ovl_uint_attr(e, "index", &j) &&
-				    i == j)
-					return ov_ctx_fail(p->ctx, EINVAL, "two PCI controllers "
-							   "with index %u", i);
+			for (xmlNodePtr e = ovx_next(d, "controller"); e;
+			     e = ovx_next(e, "controller"))
+				if (ovx_attr_is(e, "type", "pci") &&
+				    ovl_uint_attr(e, "index", &j) && i == j)
+					return ov_ctx_fail(p->ctx, EINVAL,
+							   "two PCI controllers "
+							   "with index %u",
+							   i);
 		}
 		an = NULL;
 		if (!ovl_pci_addr_get(d, &a, &an)) {
 			if (an)
-				return ov_ctx_fail(p->ctx, EINVAL, "<%s> has an unreadable PCI "
-						   "address", (const char *)d->name);
+				return ov_ctx_fail(p->ctx, EINVAL,
+						   "<%s> has an unreadable PCI "
+						   "address",
+						   (const char *)d->name);
 			continue;
 		}
 		for (xmlNodePtr e = ovx_next(d, NULL); e; e = ovx_next(e, NULL))
 			if (ovl_pci_addr_get(e, &b, NULL) && a.domain == b.domain &&
-			    a.bus == b.bus && a.slot == b.slot && a.function == b.function)
-				return ov_ctx_fail(p->ctx, EINVAL, "<%s> and <%s> at the same PCI "
+			    a.bus == b.bus && a.slot == b.slot &&
+			    a.function == b.function)
+				return ov_ctx_fail(p->ctx, EINVAL,
+						   "<%s> and <%s> at the same PCI "
 						   "address %04x:%02x:%02x.%x",
-						   (const char *)d->name, (const char *)e->name,
-						   a.domain, a.bus, a.slot, a.function);
+						   (const char *)d->name,
+						   (const char *)e->name, a.domain, a.bus,
+						   a.slot, a.function);
 	}
 	return 0;
 }

@@ -86,7 +86,8 @@ static xmlNodePtr find_placeholder(xmlNodePtr devices, const char *id)
 
 	snprintf(want, sizeof(want), OV_REMOVED_MARK "%s", id);
 	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next)
-		if (c->type == XML_COMMENT_NODE && strcmp((const char *)c->content, want) == 0)
+		if (c->type == XML_COMMENT_NODE &&
+		    strcmp((const char *)c->content, want) == 0)
 			return c;
 	return NULL;
 }
@@ -114,7 +115,8 @@ static void remove_args(xmlNodePtr cmdline, xmlNodePtr rec)
 			while (c && c->type != XML_ELEMENT_NODE)
 				c = c->next;
 			char *want = attr(e, "value");
-			bool same = c && is_qemu(c, "arg") && want && ovx_attr_is(c, "value", want);
+			bool same = c && is_qemu(c, "arg") && want &&
+				    ovx_attr_is(c, "value", want);
 
 			xmlFree(want);
 			if (!same)
@@ -203,7 +205,8 @@ static void undo_entry(xmlNodePtr root, xmlNodePtr devices, xmlNodePtr e)
 		xmlNodePtr si = find_created(root, qns, "sysinfo-fwcfg");
 
 		v = attr(e, "name");
-		for (xmlNodePtr d = ovx_child(si, "entry"); d && v; d = ovx_next(d, "entry")) {
+		for (xmlNodePtr d = ovx_child(si, "entry"); d && v;
+		     d = ovx_next(d, "entry")) {
 			if (ovx_attr_is(d, "name", v)) {
 				ovx_remove(d);
 				break;
@@ -214,7 +217,8 @@ static void undo_entry(xmlNodePtr root, xmlNodePtr devices, xmlNodePtr e)
 		xmlNodePtr acpi = find_created(root, qns, "os/acpi");
 
 		v = attr(e, "file");
-		for (xmlNodePtr d = ovx_child(acpi, "table"); d && v; d = ovx_next(d, "table")) {
+		for (xmlNodePtr d = ovx_child(acpi, "table"); d && v;
+		     d = ovx_next(d, "table")) {
 			xmlChar *t = xmlNodeGetContent(d);
 			bool same = t && strcmp((const char *)t, v) == 0 &&
 				    ovx_attr_is(d, "type", "raw");
@@ -250,9 +254,11 @@ int ovl_restore(struct ov_ctx *ctx, xmlDocPtr doc, bool *was_patched)
 			xmlNodePtr now = find_modified(devices, e);
 
 			if (!now)
-				return ov_ctx_fail(ctx, ENOENT, "cannot find the <%s> optivfio "
-						   "changed: was the domain edited since?",
-						   (const char *)orig->name);
+				return ov_ctx_fail(
+					ctx, ENOENT,
+					"cannot find the <%s> optivfio "
+					"changed: was the domain edited since?",
+					(const char *)orig->name);
 			ovx_replace(now, xmlDocCopyNode(orig, doc, 1));
 		} else if (is_ours(e, "removed") && (orig = first_element(e))) {
 			char *id = attr(e, "id");
@@ -263,7 +269,8 @@ int ovl_restore(struct ov_ctx *ctx, xmlDocPtr doc, bool *was_patched)
 			if (mark)
 				ovx_replace(mark, copy);
 			else if (devices)
-				ovx_append(devices, copy);	/* libvirt dropped the comment */
+				ovx_append(devices,
+					   copy); /* libvirt dropped the comment */
 			else
 				xmlFreeNode(copy);
 		}
@@ -274,7 +281,8 @@ int ovl_restore(struct ov_ctx *ctx, xmlDocPtr doc, bool *was_patched)
 	remove_args(qns ? qemu_child(root, "commandline") : NULL, rec);
 
 	for (e = rec->children; e; e = e->next) {
-		if (is_ours(e, "created") && n_created < sizeof(created) / sizeof(*created))
+		if (is_ours(e, "created") &&
+		    n_created < sizeof(created) / sizeof(*created))
 			created[n_created++] = attr(e, "element");
 		if (is_ours(e, "was-empty") && n_empty < sizeof(empty) / sizeof(*empty))
 			empty[n_empty++] = attr(e, "element");

@@ -23,7 +23,8 @@ struct strv {
 	bool failed;
 };
 
-static void push(struct strv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void push(struct strv *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void push(struct strv *s, const char *fmt, ...)
 {
 	char *str, **grown;
@@ -89,11 +90,13 @@ int ov_vm_qemu_args(struct ov_ctx *ctx, const struct ov_vm_config *cfg,
 	ov_bdf_format(&cfg->host_gpu, bdf);
 	/* facts §4.2/§4.4: chassis = index 1, port = slot<<3|fn = 8, no hotplug. */
 	push(&s, "-device");
-	push(&s, "pcie-root-port,id=" ROOT_PORT_ID ",bus=pcie.0,addr=0x1,chassis=1,port=8,"
+	push(&s,
+	     "pcie-root-port,id=" ROOT_PORT_ID ",bus=pcie.0,addr=0x1,chassis=1,port=8,"
 	     "hotplug=off");
 	/* facts §5: the x-pci-sub-* properties are parsed with base 0. */
 	if (cfg->have_sub_ids)
-		snprintf(sub, sizeof(sub), ",x-pci-sub-vendor-id=0x%04x,x-pci-sub-device-id=0x%04x",
+		snprintf(sub, sizeof(sub),
+			 ",x-pci-sub-vendor-id=0x%04x,x-pci-sub-device-id=0x%04x",
 			 cfg->sub_vendor, cfg->sub_device);
 	if (cfg->rom_bar_file) {
 		char *f = ov_vm_qemu_escape(cfg->rom_bar_file);
@@ -107,8 +110,8 @@ int ov_vm_qemu_args(struct ov_ctx *ctx, const struct ov_vm_config *cfg,
 		free(f);
 	}
 	push(&s, "-device");
-	push(&s, "vfio-pci,host=%s,id=" GPU_ID ",bus=" ROOT_PORT_ID ",addr=0x0%s%s", bdf, sub,
-	     rom);
+	push(&s, "vfio-pci,host=%s,id=" GPU_ID ",bus=" ROOT_PORT_ID ",addr=0x0%s%s", bdf,
+	     sub, rom);
 	push_tables_and_fwcfg(&s, cfg);
 	return finish(ctx, &s, argv, argc);
 }

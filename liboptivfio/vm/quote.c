@@ -32,8 +32,8 @@ char *ov_vm_qemu_escape(const char *value)
 /* Characters a POSIX shell never treats specially in a word. */
 static bool shell_safe(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr("-_./=:,+@%", c);
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("-_./=:,+@%", c);
 }
 
 /* POSIX sh §2.2.3: nothing is special inside '...'; a ' is written '\''. */

@@ -53,7 +53,8 @@ static int load(struct ov_ctx *ctx, const char *absdir, json_object *o,
 		return ov_ctx_fail(ctx, EINVAL, "not a JSON object");
 	if (get_string(o, "mode", &mode) < 0 || !mode ||
 	    (strcmp(mode, "fwcfg") && strcmp(mode, "embed")))
-		return ov_ctx_fail(ctx, EINVAL, "\"mode\" must be \"fwcfg\" or \"embed\"");
+		return ov_ctx_fail(ctx, EINVAL,
+				   "\"mode\" must be \"fwcfg\" or \"embed\"");
 	m->fwcfg_mode = strcmp(mode, "fwcfg") == 0;
 	if (get_string(o, "gpu_path", &s) < 0)
 		return ov_ctx_fail(ctx, EINVAL, "\"gpu_path\" is not a string");
@@ -62,7 +63,8 @@ static int load(struct ov_ctx *ctx, const char *absdir, json_object *o,
 		if (get_string(o, "fw_cfg_name", &s) < 0 || !s || strncmp(s, "opt/", 4) ||
 		    strlen(s) > 55)
 			/* facts §2.5: user names start with opt/, at most 55 bytes. */
-			return ov_ctx_fail(ctx, EINVAL, "fwcfg mode needs \"fw_cfg_name\" "
+			return ov_ctx_fail(ctx, EINVAL,
+					   "fwcfg mode needs \"fw_cfg_name\" "
 					   "\"opt/...\" (at most 55 bytes)");
 		m->fw_cfg_name = strdup(s);
 		if (get_string(o, "rom", &s) < 0 || !s || s[0] != '/')
@@ -97,13 +99,19 @@ static int load(struct ov_ctx *ctx, const char *absdir, json_object *o,
 
 		/* Names inside DIR only: no directories, no "..". */
 		if (!json_object_is_type(t, json_type_string) || !*name ||
-		    strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-			return ov_ctx_fail(ctx, EINVAL, "table %zu: not a file name in the "
-					   "directory", i);
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", absdir, name) >= sizeof(path))
-			return ov_ctx_fail(ctx, ENAMETOOLONG, "table %s: path too long", name);
+		    strchr(name, '/') || strcmp(name, ".") == 0 ||
+		    strcmp(name, "..") == 0)
+			return ov_ctx_fail(ctx, EINVAL,
+					   "table %zu: not a file name in the "
+					   "directory",
+					   i);
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", absdir, name) >=
+		    sizeof(path))
+			return ov_ctx_fail(ctx, ENAMETOOLONG, "table %s: path too long",
+					   name);
 		if (access(path, R_OK) < 0)
-			return ov_ctx_fail(ctx, errno, "table %s: %s", path, strerror(errno));
+			return ov_ctx_fail(ctx, errno, "table %s: %s", path,
+					   strerror(errno));
 		m->tables[m->n_tables] = strdup(path);
 		if (!m->tables[m->n_tables++])
 			return ov_ctx_fail(ctx, ENOMEM, "out of memory");

@@ -45,8 +45,8 @@ void ovx_make_empty(xmlNodePtr node);
  */
 struct ovx_style {
 	char quote;		/* attribute quotes */
-	char metadata_quote;	/* inside <metadata> (libvirt dumps it with libxml2: ") */
-	bool root_ns_last;	/* <domain type='kvm' xmlns:qemu=...>, as libvirt writes it */
+	char metadata_quote; /* inside <metadata> (libvirt dumps it with libxml2: ") */
+	bool root_ns_last; /* <domain type='kvm' xmlns:qemu=...>, as libvirt writes it */
 	bool declaration;	/* <?xml ...?> first */
 	bool final_newline;	/* a newline after the last top-level node */
 };

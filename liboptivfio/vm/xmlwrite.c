@@ -74,7 +74,8 @@ static void write_element(xmlBufferPtr b, xmlNodePtr n, const struct ovx_style *
 {
 	/* libxml2 keeps namespace declarations apart from attributes; put
 	 * them where the input had them on the root, first elsewhere. */
-	bool ns_last = st->root_ns_last && n->parent && n->parent->type == XML_DOCUMENT_NODE;
+	bool ns_last =
+		st->root_ns_last && n->parent && n->parent->type == XML_DOCUMENT_NODE;
 	char inner = quote;
 
 	if (xmlStrcmp(n->name, BAD_CAST "metadata") == 0 && !n->ns && n->parent &&

@@ -52,14 +52,18 @@ static void qemu_args_follow_the_recipe(void **state)
 	 * §3 (-acpitable), §2.5 (-fw_cfg); commas doubled in values. */
 	static const char *const want[] = {
 		"-device",
-		"pcie-root-port,id=optivfio-rp,bus=pcie.0,addr=0x1,chassis=1,port=8,hotplug=off",
+		"pcie-root-port,id=optivfio-rp,bus=pcie.0,addr=0x1,chassis=1,port=8,"
+		"hotplug=off",
 		"-device",
 		"vfio-pci,host=0000:01:00.0,id=optivfio-gpu,bus=optivfio-rp,addr=0x0,"
 		"x-pci-sub-vendor-id=0x1025,x-pci-sub-device-id=0x118b,"
 		"rombar=1,romfile=/srv/mxm rom/gtx1050.rom",
-		"-acpitable", "file=/srv/ssdt/ssdt-rom.aml",
-		"-acpitable", "file=/srv/a,,b/ssdt-bat.aml",
-		"-fw_cfg", "name=opt/optivfio/vbios,file=/srv/ssdt/vbios.rom",
+		"-acpitable",
+		"file=/srv/ssdt/ssdt-rom.aml",
+		"-acpitable",
+		"file=/srv/a,,b/ssdt-bat.aml",
+		"-fw_cfg",
+		"name=opt/optivfio/vbios,file=/srv/ssdt/vbios.rom",
 		NULL,
 	};
 
@@ -170,7 +174,8 @@ static void round_trip(struct ov_ctx *ctx, const char *in, size_t len,
 					     &again_len), 0);
 	assert_string_equal(out, again);
 	/* Remove gives back the input. */
-	assert_int_equal(ov_vm_libvirt_remove(ctx, out, out_len, &back, &back_len, &was), 0);
+	assert_int_equal(ov_vm_libvirt_remove(ctx, out, out_len, &back, &back_len, &was),
+			 0);
 	assert_true(was);
 	a = c14n(in, len);
 	b = c14n(back, back_len);
@@ -207,7 +212,8 @@ static void round_trips_over_fixtures_and_versions(void **state)
 		uint8_t *in;
 		size_t len;
 
-		snprintf(path, sizeof(path), "%s/testsuite/vm/domains/%s.xml", src, fixtures[f]);
+		snprintf(path, sizeof(path), "%s/testsuite/vm/domains/%s.xml", src,
+			 fixtures[f]);
 		assert_int_equal(ov_read_file(ctx, path, &in, &len), 0);
 		for (size_t v = 0; v < sizeof(versions) / sizeof(*versions); v++) {
 			struct ov_vm_config cfg = full_config(versions[v]);
@@ -228,12 +234,15 @@ static void unusual_documents(void **state)
 {
 	static const char *const docs[] = {
 		"<domain type='kvm'><name>x</name><os><type machine='q35'>hvm</type></os>"
-		"<devices><video><address type='pci' domain='0' bus='0' slot='1'/></video>"
+		"<devices><video><address type='pci' domain='0' bus='0' "
+		"slot='1'/></video>"
 		"</devices></domain>",
-		"<?xml version=\"1.0\"?>\n<!-- top -->\n<domain type=\"kvm\">\n\t<name>t</name>\n"
+		"<?xml version=\"1.0\"?>\n<!-- top -->\n<domain "
+		"type=\"kvm\">\n\t<name>t</name>\n"
 		"\t<os>\n\t\t<type machine=\"pc-q35-8.0\">hvm</type>\n\t</os>\n"
 		"\t<features/>\n\t<devices>\n\t</devices>\n</domain>\n",
-		"<domain type='kvm'>\n  <name>e</name>\n  <metadata/>\n  <os><type machine='q35'>"
+		"<domain type='kvm'>\n  <name>e</name>\n  <metadata/>\n  <os><type "
+		"machine='q35'>"
 		"hvm</type></os>\n</domain>\n",
 	};
 	struct ov_vm_config cfg = full_config(9000000);
@@ -253,7 +262,8 @@ static void refusals(void **state)
 		{ "<network><name>n</name></network>", "not a libvirt domain" },
 		{ "<domain><name>", "not well-formed XML" },
 		{ "", "not well-formed XML" },
-		{ "<domain><os><type machine='pc-i440fx-7.2'>hvm</type></os></domain>", "q35" },
+		{ "<domain><os><type machine='pc-i440fx-7.2'>hvm</type></os></domain>",
+		  "q35" },
 		{ "<domain><os><type machine='pc'>hvm</type></os></domain>", "q35" },
 		{ "<domain><os><type>hvm</type></os></domain>", "i440fx" },
 		{ "<q:domain xmlns:q='urn:x'/>", "not a libvirt domain" },
@@ -261,18 +271,22 @@ static void refusals(void **state)
 		{ "<domain><qemu:commandline/></domain>", "Namespace prefix qemu" },
 		{ "<domain><os><type machine='q35'>hvm</type></os><devices>"
 		  "<controller type='pci' index='0' model='pcie-root'/>"
-		  "<controller type='pci' index='0' model='pcie-root-port'/></devices></domain>",
+		  "<controller type='pci' index='0' "
+		  "model='pcie-root-port'/></devices></domain>",
 		  "two PCI controllers with index 0" },
 		{ "<domain><os><type machine='q35'>hvm</type></os><devices>"
 		  "<video><address type='pci' bus='0' slot='3'/></video>"
 		  "<sound><address type='pci' domain='0' bus='0x00' slot='0x03'/></sound>"
-		  "</devices></domain>", "same PCI address 0000:00:03.0" },
+		  "</devices></domain>",
+		  "same PCI address 0000:00:03.0" },
 		{ "<domain><os><type machine='q35'>hvm</type></os><devices>"
 		  "<video><address type='pci' domain='5x0' bus='0' slot='3'/></video>"
-		  "</devices></domain>", "unreadable PCI address" },
+		  "</devices></domain>",
+		  "unreadable PCI address" },
 		{ "<domain><os><type machine='q35'>hvm</type></os><devices>"
 		  "<video><address type='pci' bus='0' slot='32'/></video>"
-		  "</devices></domain>", "unreadable PCI address" },
+		  "</devices></domain>",
+		  "unreadable PCI address" },
 	};
 	struct ov_vm_config cfg = full_config(0);
 	struct ov_ctx *ctx;
@@ -281,13 +295,16 @@ static void refusals(void **state)
 
 	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		assert_int_equal(ov_vm_libvirt_patch(ctx, cases[i].xml, strlen(cases[i].xml),
-						     &cfg, NULL, &out, &len), -EINVAL);
+		assert_int_equal(ov_vm_libvirt_patch(ctx, cases[i].xml,
+						     strlen(cases[i].xml), &cfg, NULL,
+						     &out, &len),
+				 -EINVAL);
 		assert_null(out);
 		assert_non_null(strstr(ov_ctx_error(ctx), cases[i].msg));
 		assert_null(strchr(ov_ctx_error(ctx), '\n'));
 	}
-	static const char q35[] = "<domain><os><type machine='q35'>hvm</type></os></domain>";
+	static const char q35[] =
+		"<domain><os><type machine='q35'>hvm</type></os></domain>";
 	/* found by fuzz-vm-libvirt: our device without our record */
 	static const char leftover[] = "<domain><os><type machine='q35'>hvm</type></os>"
 		"<devices><controller type='pci' index='1' model='pcie-root-port'>"
@@ -298,8 +315,9 @@ static void refusals(void **state)
 	assert_non_null(strstr(ov_ctx_error(ctx), "ua-optivfio-rp"));
 
 	cfg.libvirt_version = 6002000;
-	assert_int_equal(ov_vm_libvirt_patch(ctx, q35, strlen(q35), &cfg, NULL, &out, &len),
-			 -ENOTSUP);
+	assert_int_equal(
+		ov_vm_libvirt_patch(ctx, q35, strlen(q35), &cfg, NULL, &out, &len),
+		-ENOTSUP);
 	assert_non_null(strstr(ov_ctx_error(ctx), "6.3.0"));
 	ov_ctx_free(ctx);
 }
@@ -325,9 +343,11 @@ static void ssdt_manifest(void **state)
 	tu_write(path, "SSDT", 4);
 	snprintf(path, sizeof(path), "%s/rom", dir);
 	tu_write(path, "\x55\xaa", 2);
-	snprintf(json, sizeof(json), "{\"mode\":\"fwcfg\",\"gpu_path\":\"\\\\_SB.PCI0.S08.S00\","
+	snprintf(json, sizeof(json),
+		 "{\"mode\":\"fwcfg\",\"gpu_path\":\"\\\\_SB.PCI0.S08.S00\","
 		 "\"scope\":\"scope\",\"fw_cfg_name\":\"opt/x/rom\",\"rom\":\"%s/rom\","
-		 "\"tables\":[\"b.aml\",\"a.aml\"],\"battery\":\"absent\"}", dir);
+		 "\"tables\":[\"b.aml\",\"a.aml\"],\"battery\":\"absent\"}",
+		 dir);
 	write_manifest(dir, json);
 	assert_int_equal(ov_vm_ssdt_manifest_load(ctx, dir, &m), 0);
 	assert_true(m.fwcfg_mode);
@@ -352,10 +372,12 @@ static void ssdt_manifest(void **state)
 		"{\"mode\":\"embed\",\"gpu_path\":\"x\",\"tables\":[\"missing.aml\"]}",
 		"{\"mode\":\"embed\",\"gpu_path\":\"x\",\"tables\":[1]}",
 		"{\"mode\":\"embed\",\"gpu_path\":\"x\",\"tables\":\"a.aml\"}",
-		"{\"mode\":\"fwcfg\",\"gpu_path\":\"x\",\"fw_cfg_name\":\"etc/x\",\"rom\":\"/\","
+		"{\"mode\":\"fwcfg\",\"gpu_path\":\"x\",\"fw_cfg_name\":\"etc/"
+		"x\",\"rom\":\"/\","
 		"\"tables\":[]}",
 		"{\"mode\":\"other\",\"tables\":[]}",
-		"{\"mode\":\"embed\",\"gpu_path\":\"x\",\"tables\":[],\"battery\":\"full\"}",
+		"{\"mode\":\"embed\",\"gpu_path\":\"x\",\"tables\":[],\"battery\":"
+		"\"full\"}",
 		"[1,2]",
 		"{\"mode\":",
 	};
@@ -388,8 +410,8 @@ static void fuzz_regressions(void **state)
 		uint8_t *in;
 		bool was;
 
-		snprintf(path, sizeof(path), "%s/testsuite/vm/fuzz-regressions/idempotence-%d.xml",
-			 src, i);
+		snprintf(path, sizeof(path),
+			 "%s/testsuite/vm/fuzz-regressions/idempotence-%d.xml", src, i);
 		if (access(path, F_OK) < 0) {
 			assert_true(i > 5);	/* the directory holds five */
 			break;
@@ -400,11 +422,13 @@ static void fuzz_regressions(void **state)
 		cfg.libvirt_version = len & 2 ? 11002000 : 9000000;
 		if (ov_vm_libvirt_patch(ctx, (const char *)in, len, &cfg, NULL, &out,
 					&out_len) == 0) {
-			assert_int_equal(ov_vm_libvirt_patch(ctx, out, out_len, &cfg, NULL, &again,
-							     &again_len), 0);
+			assert_int_equal(ov_vm_libvirt_patch(ctx, out, out_len, &cfg,
+							     NULL, &again, &again_len),
+					 0);
 			assert_string_equal(out, again);
-			assert_int_equal(ov_vm_libvirt_remove(ctx, out, out_len, &back, &back_len,
-							      &was), 0);
+			assert_int_equal(ov_vm_libvirt_remove(ctx, out, out_len, &back,
+							      &back_len, &was),
+					 0);
 			assert_true(was);
 		}
 		free(in);
