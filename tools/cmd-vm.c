@@ -204,6 +204,17 @@ static void print_notes(struct ov_cli *cli, struct ov_vm_notes *notes)
 		warn(cli, notes->lines[i]);
 }
 
+static void add_version(json_object *j, const struct vm_build *b)
+{
+	unsigned v = b->cfg.libvirt_version;
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%u.%u.%u", v / 1000000, v / 1000 % 1000, v % 1000);
+	json_object_object_add(j, "libvirt_version", json_object_new_string(buf));
+	json_object_object_add(j, "libvirt_version_assumed",
+			       json_object_new_boolean(b->version_assumed));
+}
+
 static bool same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
@@ -271,8 +282,11 @@ static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
 
 		json_object_object_add(j, "output", json_object_new_string(o->output));
 		json_object_object_add(j, "removed", json_object_new_boolean(o->remove));
-		json_object_object_add(j, "was_patched",
-				       json_object_new_boolean(was_patched));
+		if (o->remove)
+			json_object_object_add(j, "was_patched",
+					       json_object_new_boolean(was_patched));
+		else
+			add_version(j, &b);
 		for (size_t i = 0; i < notes.n; i++)
 			json_object_array_add(arr,
 					      json_object_new_string(notes.lines[i]));

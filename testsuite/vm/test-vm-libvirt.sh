@@ -226,6 +226,22 @@ echo '{"mode":"embed","gpu_path":"x","tables":["../etc/passwd"]}' >"$TMP/emptyro
 run_ov vm libvirt --domain-xml "$M" -o "$TMP/bad.xml" $IDS --ssdt-dir "$TMP/emptyroot"
 expect_rc 1 "a manifest table outside the directory refused"
 
+run_ov --json vm libvirt --domain-xml "$M" -o "$TMP/j.xml" $IDS --libvirt-version 8.2.0
+expect_rc 0 "--json"
+check "--json: output and the libvirt version" python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["output"].endswith("/j.xml") and j["libvirt_version"] == "8.2.0", j
+assert j["libvirt_version_assumed"] is False and j["removed"] is False, j
+' "$TMP/out"
+run_ov --root "$TMP/emptyroot" --json vm libvirt --domain-xml "$M" -o "$TMP/j.xml" $IDS
+check "--json: an assumed version says so" python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["libvirt_version"] == "9.0.0" and j["libvirt_version_assumed"] is True, j
+' "$TMP/out"
+check "assumed version: a warning" grep -q "assumed 9.0.0" "$TMP/err"
+
 # --remove on a domain without our patch: unchanged, with a warning.
 run_ov vm libvirt --remove --domain-xml "$D/win11-virt-manager.xml" -o "$TMP/rm.xml"
 expect_rc 0 "--remove on an unpatched domain"
