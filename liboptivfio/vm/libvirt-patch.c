@@ -656,14 +656,13 @@ static void record_touched(struct patch *p)
 		set(e, "element", (const char *)t->original->name);
 		if (t->by_alias) {
 			set(e, "alias", OV_VM_GPU_ALIAS);
-		} else if (ovx_is(t->node, "controller") &&
+		} else if (ovx_is(t->node, "controller") && ovx_attr_is(t->node, "type", "pci") &&
 			   xmlHasProp(t->node, BAD_CAST "index")) {
-			xmlChar *type = xmlGetNoNsProp(t->node, BAD_CAST "type");
+			/* PCI controller indexes are unique (check_pci_unique). */
 			xmlChar *index = xmlGetNoNsProp(t->node, BAD_CAST "index");
 
-			set(e, "controller-type", type ? (const char *)type : "");
+			set(e, "controller-type", "pci");
 			set(e, "index", (const char *)index);
-			xmlFree(type);
 			xmlFree(index);
 		} else if (ovl_pci_addr_get(t->node, &a, NULL)) {
 			ovl_pci_addr_set(e, &a);
