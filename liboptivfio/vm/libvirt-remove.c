@@ -307,6 +307,7 @@ int ovl_restore(struct ov_ctx *ctx, xmlDocPtr doc, bool *was_patched)
 			ovx_make_empty(n);
 		xmlFree(path);
 	}
+	ovx_normalize(root);
 	if (declared_ns && qns && !uses_ns(root, qns)) {
 		/* The declaration we put on <domain>: unlink it from nsDef. */
 		for (xmlNsPtr *p = &root->nsDef; *p; p = &(*p)->next) {

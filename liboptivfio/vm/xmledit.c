@@ -199,3 +199,21 @@ void ovx_make_empty(xmlNodePtr node)
 		xmlFreeNode(c);
 	}
 }
+
+void ovx_normalize(xmlNodePtr node)
+{
+	xmlNodePtr c = node->children, next;
+
+	while (c) {
+		next = c->next;
+		if (c->type == XML_TEXT_NODE && next && next->type == XML_TEXT_NODE) {
+			xmlNodeAddContent(c, next->content);
+			xmlUnlinkNode(next);
+			xmlFreeNode(next);
+			continue;	/* c may absorb the next one too */
+		}
+		if (c->type == XML_ELEMENT_NODE)
+			ovx_normalize(c);
+		c = next;
+	}
+}

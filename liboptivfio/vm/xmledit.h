@@ -33,6 +33,12 @@ xmlNodePtr ovx_add(xmlNodePtr parent, xmlNsPtr ns, const char *name);
 void ovx_replace(xmlNodePtr old, xmlNodePtr node);
 /* Unlink and free @node with the whitespace text node in front of it. */
 void ovx_remove(xmlNodePtr node);
+/*
+ * Merge adjacent text nodes (DOM normalize()): after removals the tree then
+ * looks exactly like the parse of its serialization, so what we insert next
+ * does not depend on whether the document was written out in between.
+ */
+void ovx_normalize(xmlNodePtr node);
 /* No children at all (<p/>), and: drop blank text so that it is so again. */
 bool ovx_is_empty(xmlNodePtr node);
 void ovx_make_empty(xmlNodePtr node);
