@@ -10,7 +10,56 @@
 #include <string.h>
 #include <libxml/parser.h>
 
+/*
+ * The library never prints (design.md §7), but libxml2 reports some errors
+ * (input encoding conversion, I/O) straight to its global handlers, not
+ * to the parser context: silence those while we call it.
+ */
+struct quiet {
+	xmlGenericErrorFunc generic;
+	void *generic_ctx;
+	xmlStructuredErrorFunc structured;
+	void *structured_ctx;
+};
+
+static void silent(void *ctx, const char *msg, ...)
+{
+}
+
+static void silent_structured(void *ctx, xmlErrorPtr error)
+{
+}
+
+static void quiet_on(struct quiet *q)
+{
+	q->generic = xmlGenericError;
+	q->generic_ctx = xmlGenericErrorContext;
+	q->structured = xmlStructuredError;
+	q->structured_ctx = xmlStructuredErrorContext;
+	xmlSetGenericErrorFunc(NULL, silent);
+	xmlSetStructuredErrorFunc(NULL, silent_structured);
+}
+
+static void quiet_off(const struct quiet *q)
+{
+	xmlSetGenericErrorFunc(q->generic_ctx, q->generic);
+	xmlSetStructuredErrorFunc(q->structured_ctx, q->structured);
+}
+
+static int parse(struct ov_ctx *ctx, const char *xml, size_t len, xmlDocPtr *ret);
+
 int ovl_parse(struct ov_ctx *ctx, const char *xml, size_t len, xmlDocPtr *ret)
+{
+	struct quiet q;
+	int r;
+
+	quiet_on(&q);
+	r = parse(ctx, xml, len, ret);
+	quiet_off(&q);
+	return r;
+}
+
+static int parse(struct ov_ctx *ctx, const char *xml, size_t len, xmlDocPtr *ret)
 {
 	xmlParserCtxtPtr pc;
 	xmlDocPtr doc;
@@ -92,8 +141,12 @@ int ovl_write(struct ov_ctx *ctx, xmlDocPtr doc, const char *xml_in, size_t len_
 {
 	struct ovx_style st;
 
+	struct quiet q;
+
 	detect_style(xml_in, len_in, &st);
+	quiet_on(&q);
 	*out = ovx_serialize(doc, &st, len_out);
+	quiet_off(&q);
 	if (!*out)
 		return ov_ctx_fail(ctx, ENOMEM, "domain XML: out of memory");
 	return 0;
