@@ -26,30 +26,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					    : OV_LIBVIRT_VERSION(9, 0, 0),
 	};
 	struct ov_ctx *ctx;
-	char *out = NULL, *again = NULL, *back = NULL;
-	size_t out_len, again_len, back_len;
+	char *out = NULL, *again = NULL, *back = NULL, *restored = NULL;
+	size_t out_len, again_len, back_len, restored_len = 0;
+	const char *in = (const char *)data;
 	bool was;
 
 	if (ov_ctx_new(NULL, &ctx, NULL, 0) < 0)
 		return 0;
-	if (ov_vm_libvirt_remove(ctx, (const char *)data, size, &back, &back_len, &was) ==
-	    0)
-		free(back);
-	back = NULL;
-	if (ov_vm_libvirt_patch(ctx, (const char *)data, size, &cfg, NULL, &out,
-				&out_len) == 0) {
-		if (ov_vm_libvirt_patch(ctx, out, out_len, &cfg, NULL, &again,
-					&again_len) != 0 ||
-		    again_len != out_len || memcmp(out, again, out_len) != 0)
-			abort();	/* not idempotent */
-		if (ov_vm_libvirt_remove(ctx, out, out_len, &back, &back_len, &was) !=
-			    0 ||
-		    !was)
-			abort();	/* our own patch did not come out */
+	/* The input without our patch (the input itself when it has none). */
+	if (ov_vm_libvirt_remove(ctx, in, size, &restored, &restored_len, &was) < 0)
+		restored = NULL;
+	if (ov_vm_libvirt_patch(ctx, in, size, &cfg, NULL, &out, &out_len) == 0) {
+		/* Idempotent, byte for byte. */
+		if (ov_vm_libvirt_patch(ctx, out, out_len, &cfg, NULL, &again, &again_len) ||
+		    again_len != out_len || memcmp(out, again, out_len))
+			abort();
+		/* Removing the patch gives the input without ours, byte for byte. */
+		if (ov_vm_libvirt_remove(ctx, out, out_len, &back, &back_len, &was) || !was ||
+		    !restored || back_len != restored_len || memcmp(back, restored, back_len))
+			abort();
 	}
 	free(out);
 	free(again);
 	free(back);
+	free(restored);
 	ov_ctx_free(ctx);
 	return 0;
 }
