@@ -144,6 +144,15 @@ static xmlNsPtr qemu_ns(struct patch *p)
 	return p->qns;
 }
 
+static int need_qemu_ns(struct patch *p, xmlNsPtr *ns)
+{
+	*ns = qemu_ns(p);
+	if (*ns)
+		return 0;
+	return ov_ctx_fail(p->ctx, EINVAL, "the prefix 'qemu' is bound to another "
+			   "namespace in this domain");
+}
+
 static xmlNodePtr qemu_child(struct patch *p, const char *name)
 {
 	xmlNsPtr ns = qemu_ns(p);
@@ -489,11 +498,8 @@ static int add_sub_ids(struct patch *p)
 			cfg->sub_device);
 		return 0;
 	}
-	ns = qemu_ns(p);
-	if (!ns)
-		return ov_ctx_fail(p->ctx, EINVAL,
-				   "the prefix 'qemu' is bound to another "
-				   "namespace in this domain");
+	if (need_qemu_ns(p, &ns) < 0)
+		return -EINVAL;
 	ov = qemu_child(p, "override");
 	dev = ovx_add(ov, ns, "device");
 	set(dev, "alias", OV_VM_GPU_ALIAS);
@@ -599,11 +605,8 @@ static int add_commandline(struct patch *p)
 
 	if (!p->n_args)
 		return 0;
-	ns = qemu_ns(p);
-	if (!ns)
-		return ov_ctx_fail(p->ctx, EINVAL,
-				   "the prefix 'qemu' is bound to another "
-				   "namespace in this domain");
+	if (need_qemu_ns(p, &ns) < 0)
+		return -EINVAL;
 	cl = qemu_child(p, "commandline");
 	for (size_t i = 0; i < p->n_args; i++) {
 		set(ovx_add(cl, ns, "arg"), "value", p->args[i]);

@@ -267,6 +267,8 @@ static void refusals(void **state)
 		{ "<domain><os><type machine='pc'>hvm</type></os></domain>", "q35" },
 		{ "<domain><os><type>hvm</type></os></domain>", "i440fx" },
 		{ "<q:domain xmlns:q='urn:x'/>", "not a libvirt domain" },
+		{ "<domain xmlns:qemu='urn:other'><os><type machine='q35'>hvm</type></os>"
+		  "</domain>", "the prefix 'qemu' is bound to another namespace" },
 		/* found by fuzz-vm-libvirt: a prefix nobody declared */
 		{ "<domain><qemu:commandline/></domain>", "Namespace prefix qemu" },
 		{ "<domain><os><type machine='q35'>hvm</type></os><devices>"
