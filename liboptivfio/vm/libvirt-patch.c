@@ -144,6 +144,13 @@ static xmlNsPtr qemu_ns(struct patch *p)
 	return p->qns;
 }
 
+/* By URI: the prefix and the declaring element may differ. */
+static bool in_qemu_ns(xmlNodePtr n)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+	       xmlStrcmp(n->ns->href, BAD_CAST OV_QEMU_XMLNS) == 0;
+}
+
 static int need_qemu_ns(struct patch *p, xmlNsPtr *ns)
 {
 	*ns = qemu_ns(p);
@@ -160,7 +167,7 @@ static xmlNodePtr qemu_child(struct patch *p, const char *name)
 
 	snprintf(path, sizeof(path), "qemu:%s", name);
 	for (xmlNodePtr c = p->root->children; c; c = c->next) {
-		if (c->type == XML_ELEMENT_NODE && c->ns == ns &&
+		if (in_qemu_ns(c) &&
 		    xmlStrcmp(c->name, BAD_CAST name) == 0) {
 			note_empty(p, c, path);
 			return c;
@@ -707,18 +714,14 @@ static void start_record(struct patch *p)
  */
 static void note_clashes(struct patch *p)
 {
-	xmlNsPtr ns = xmlSearchNsByHref(p->doc, p->root, BAD_CAST OV_QEMU_XMLNS);
-
-	if (!ns)
-		return;
 	for (xmlNodePtr c = p->root->children; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || c->ns != ns)
+		if (!in_qemu_ns(c))
 			continue;
 		if (xmlStrcmp(c->name, BAD_CAST "override") == 0) {
 			for (xmlNodePtr d = c->children; d; d = d->next) {
 				xmlChar *alias;
 
-				if (d->type != XML_ELEMENT_NODE || d->ns != ns)
+				if (!in_qemu_ns(d))
 					continue;
 				alias = xmlGetNoNsProp(d, BAD_CAST "alias");
 				note(p->notes,
@@ -731,7 +734,7 @@ static void note_clashes(struct patch *p)
 			}
 		} else if (xmlStrcmp(c->name, BAD_CAST "commandline") == 0) {
 			for (xmlNodePtr a = c->children; a; a = a->next) {
-				if (a->type != XML_ELEMENT_NODE || a->ns != ns ||
+				if (!in_qemu_ns(a) ||
 				    !ovx_attr_is(a, "value", "-acpitable"))
 					continue;
 				note(p->notes,
@@ -786,7 +789,6 @@ static int check_no_leftovers(struct patch *p)
 {
 	xmlNodePtr devices = ovx_child(p->root, "devices");
 	xmlNodePtr acpi = ovx_child(ovx_child(p->root, "os"), "acpi");
-	xmlNsPtr ns = xmlSearchNsByHref(p->doc, p->root, BAD_CAST OV_QEMU_XMLNS);
 	char what[160];
 	int r = 0;
 
@@ -809,13 +811,13 @@ static int check_no_leftovers(struct patch *p)
 			r = leftover(p, t, "ACPI table");
 		xmlFree(v);
 	}
-	for (xmlNodePtr c = ns ? p->root->children : NULL; c && !r; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || c->ns != ns)
+	for (xmlNodePtr c = p->root->children; c && !r; c = c->next) {
+		if (!in_qemu_ns(c))
 			continue;
 		for (xmlNodePtr a = c->children; a && !r; a = a->next) {
 			xmlChar *v;
 
-			if (a->type != XML_ELEMENT_NODE || a->ns != ns)
+			if (!in_qemu_ns(a))
 				continue;
 			v = xmlGetNoNsProp(
 				a, BAD_CAST(xmlStrcmp(a->name, BAD_CAST "arg") == 0

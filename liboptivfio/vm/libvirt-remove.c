@@ -191,7 +191,7 @@ static void undo_entry(xmlNodePtr root, xmlNodePtr devices, xmlNodePtr e)
 			ovx_remove(d);
 		xmlFree(v);
 	} else if (is_ours(e, "override")) {
-		xmlNodePtr ov = qns ? qemu_child(root, "override") : NULL;
+		xmlNodePtr ov = qemu_child(root, "override");
 
 		v = attr(e, "alias");
 		for (xmlNodePtr d = ov ? ov->children : NULL; d && v; d = d->next) {
@@ -278,7 +278,7 @@ int ovl_restore(struct ov_ctx *ctx, xmlDocPtr doc, bool *was_patched)
 	for (e = rec->last; e; e = e->prev)
 		undo_entry(root, devices, e);
 	qns = xmlSearchNsByHref(doc, root, BAD_CAST OV_QEMU_XMLNS);
-	remove_args(qns ? qemu_child(root, "commandline") : NULL, rec);
+	remove_args(qemu_child(root, "commandline"), rec);
 
 	for (e = rec->children; e; e = e->next) {
 		if (is_ours(e, "created") &&
