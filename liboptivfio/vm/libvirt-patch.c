@@ -185,8 +185,9 @@ static struct touched *touch(struct patch *p, xmlNodePtr dev)
 			return &p->touched[i];
 	if (p->n_touched == sizeof(p->touched) / sizeof(*p->touched))
 		return NULL;
-	p->touched[p->n_touched] =
-		(struct touched){ dev, xmlDocCopyNode(dev, p->doc, 1), false };
+	p->touched[p->n_touched] = (struct touched){ dev, ovx_clone(dev, p->rec), false };
+	if (!p->touched[p->n_touched].original)
+		return NULL;
 	return &p->touched[p->n_touched++];
 }
 
@@ -200,6 +201,8 @@ static void remove_device(struct patch *p, xmlNodePtr dev)
 	setf(e, "id", "%u", p->next_removed);
 	xmlReplaceNode(dev, xmlNewDocComment(p->doc, BAD_CAST mark));
 	ovx_append(e, dev);
+	/* Prefixes declared on <devices> are not in scope in the record. */
+	xmlReconciliateNs(p->doc, dev);
 }
 
 static void add_arg(struct patch *p, const char *fmt, ...)

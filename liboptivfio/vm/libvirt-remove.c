@@ -259,20 +259,23 @@ int ovl_restore(struct ov_ctx *ctx, xmlDocPtr doc, bool *was_patched)
 					"cannot find the <%s> optivfio "
 					"changed: was the domain edited since?",
 					(const char *)orig->name);
-			ovx_replace(now, xmlDocCopyNode(orig, doc, 1));
+			xmlNodePtr copy = ovx_clone(orig, now->parent);
+
+			if (!copy)
+				return ov_ctx_fail(ctx, ENOMEM, "out of memory");
+			ovx_replace(now, copy);
 		} else if (is_ours(e, "removed") && (orig = first_element(e))) {
 			char *id = attr(e, "id");
 			xmlNodePtr mark = find_placeholder(devices, id ? id : "");
-			xmlNodePtr copy = xmlDocCopyNode(orig, doc, 1);
+			xmlNodePtr copy = devices ? ovx_clone(orig, devices) : NULL;
 
 			xmlFree(id);
+			if (!copy)
+				continue;
 			if (mark)
 				ovx_replace(mark, copy);
-			else if (devices)
-				ovx_append(devices,
-					   copy); /* libvirt dropped the comment */
-			else
-				xmlFreeNode(copy);
+			else	/* libvirt dropped the comment */
+				ovx_append(devices, copy);
 		}
 	}
 	for (e = rec->last; e; e = e->prev)

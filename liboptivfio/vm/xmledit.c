@@ -217,3 +217,13 @@ void ovx_normalize(xmlNodePtr node)
 		c = next;
 	}
 }
+
+xmlNodePtr ovx_clone(xmlNodePtr node, xmlNodePtr parent)
+{
+	xmlNodePtr copy = NULL;
+
+	/* Namespaces resolve against @parent's ancestors: no new xmlns="...". */
+	if (xmlDOMWrapCloneNode(NULL, node->doc, node, &copy, parent->doc, parent, 1, 0) < 0)
+		return NULL;
+	return copy;
+}

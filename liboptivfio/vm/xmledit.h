@@ -29,6 +29,11 @@ void ovx_insert_before(xmlNodePtr ref, xmlNodePtr node);
 void ovx_append(xmlNodePtr parent, xmlNodePtr node);
 /* A new element @name (in @ns, may be NULL) appended to @parent. */
 xmlNodePtr ovx_add(xmlNodePtr parent, xmlNsPtr ns, const char *name);
+/*
+ * A deep copy of @node for use under @parent: prefixes resolve to what is
+ * declared there (xmlDocCopyNode would declare them again on the copy).
+ */
+xmlNodePtr ovx_clone(xmlNodePtr node, xmlNodePtr parent);
 /* Replace @old by @node in place (whitespace around stays); frees @old. */
 void ovx_replace(xmlNodePtr old, xmlNodePtr node);
 /* Unlink and free @node with the whitespace text node in front of it. */

@@ -407,15 +407,15 @@ static void fuzz_regressions(void **state)
 	cfg.rom_bar_file = NULL;
 	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
 	for (int i = 1;; i++) {
-		char *out = NULL, *again = NULL, *back = NULL;
-		size_t len, out_len, again_len, back_len;
+		char *out = NULL, *again = NULL, *back = NULL, *restored;
+		size_t len, out_len, again_len, back_len, restored_len;
 		uint8_t *in;
 		bool was;
 
 		snprintf(path, sizeof(path),
 			 "%s/testsuite/vm/fuzz-regressions/idempotence-%d.xml", src, i);
 		if (access(path, F_OK) < 0) {
-			assert_true(i > 7);	/* the directory holds seven */
+			assert_true(i > 8);	/* the directory holds eight */
 			break;
 		}
 		assert_int_equal(ov_read_file(ctx, path, &in, &len), 0);
@@ -432,6 +432,13 @@ static void fuzz_regressions(void **state)
 							      &back_len, &was),
 					 0);
 			assert_true(was);
+			/* ...and that is the input without our earlier patch. */
+			assert_int_equal(ov_vm_libvirt_remove(ctx, (const char *)in, len,
+							      &restored, &restored_len,
+							      &was),
+					 0);
+			assert_string_equal(back, restored);
+			free(restored);
 		}
 		free(in);
 		free(out);
