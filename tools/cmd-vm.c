@@ -1,9 +1,480 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder: the vm commands are being built (see the open issues). */
+/*
+ * optivfio vm libvirt|qemu|proxmox: build the VM configuration from the
+ * options, the host model and the SSDT manifest, and hand it to the vm
+ * module (liboptivfio/vm/vm.h) to write.
+ */
 #include "cli.h"
 #include "commands.h"
+#include "core/bdf.h"
+#include "core/ctx.h"
+#include "core/fileio.h"
+#include "host/host.h"
+#include "vm/vm.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <json-c/json.h>
+
+enum {
+	OPT_GPU = 0x100, OPT_SSDT_DIR, OPT_ROM_BAR, OPT_BATTERY, OPT_LIBVIRT_VERSION,
+	OPT_SUB_VENDOR, OPT_SUB_DEVICE, OPT_DOMAIN_XML, OPT_REMOVE, OPT_VMID,
+};
+
+/* Options every vm command shares: where the configuration comes from. */
+struct vm_opts {
+	const char *gpu, *ssdt_dir, *rom_bar, *libvirt_version;
+	const char *sub_vendor, *sub_device;
+	bool battery;
+	/* libvirt */
+	const char *domain_xml, *output;
+	bool remove;
+	/* proxmox */
+	const char *vmid;
+};
+
+/* What the configuration points into; freed by vm_build_free(). */
+struct vm_build {
+	struct ov_vm_config cfg;
+	struct ov_vm_ssdt_manifest manifest;
+	char rom_bar[PATH_MAX];
+	bool have_manifest;
+	bool version_assumed;	/* say so once the output is written */
+	char sibling[OV_BDF_STRLEN]; /* the GPU's HDMI audio on the host, "" if none */
+};
+
+static void vm_build_free(struct vm_build *b)
+{
+	if (b->have_manifest)
+		ov_vm_ssdt_manifest_free(&b->manifest);
+}
+
+static bool parse_id16(const char *s, uint16_t *ret)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 16);
+	if (*end || errno || v > 0xffff)
+		return false;
+	*ret = (uint16_t)v;
+	return true;
+}
+
+static void warn(struct ov_cli *cli, const char *msg)
+{
+	if (cli->verbosity >= 0)
+		fprintf(stderr, "optivfio: warning: %s\n", msg);
+}
+
+/* The running libvirt's version: `virsh --version`, when virsh exists. */
+static bool probe_libvirt_version(unsigned *ret)
+{
+	char line[64] = "";
+	FILE *p = popen("virsh --version 2>/dev/null", "r");
+
+	if (!p)
+		return false;
+	if (!fgets(line, sizeof(line), p))
+		line[0] = 0;
+	pclose(p);
+	line[strcspn(line, "\n")] = 0;
+	return ov_vm_parse_libvirt_version(line, ret);
+}
+
+/* GPU BDF and subsystem ids: options first, then the host model. */
+static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_config *cfg,
+		    char sibling[OV_BDF_STRLEN])
+{
+	const struct ov_pci_dev *sib[8];
+	struct ov_bdf want;
+	bool have_want = false;
+	struct ov_host *host = NULL;
+	const struct ov_pci_dev *dev;
+	char bdf[OV_BDF_STRLEN];
+	int r;
+
+	if (o->gpu) {
+		if (!ov_bdf_parse(o->gpu, &want))
+			return ov_cli_usage_error("vm ", "--gpu: not a PCI address: %s",
+						  o->gpu);
+		have_want = true;
+	}
+	if ((o->sub_vendor != NULL) != (o->sub_device != NULL))
+		return ov_cli_usage_error("vm ",
+					  "--sub-vendor and --sub-device go together");
+	if (o->sub_vendor) {
+		if (!parse_id16(o->sub_vendor, &cfg->sub_vendor) ||
+		    !parse_id16(o->sub_device, &cfg->sub_device))
+			return ov_cli_usage_error("vm ",
+						  "--sub-vendor/--sub-device: a 16-bit "
+						  "hex id, like 0x1025");
+		cfg->have_sub_ids = true;
+		if (have_want) {
+			cfg->host_gpu = want;
+			return 0;
+		}
+	}
+	r = ov_host_scan(cli->ctx, &host);
+	if (r == 0)
+		r = ov_host_pick_dgpu(cli->ctx, host, have_want ? &want : NULL, &dev);
+	if (r < 0) {
+		ov_host_free(host);
+		ov_cli_error_ctx(cli, "finding the GPU");
+		ov_cli_hint(cli, "give it as --gpu BDF --sub-vendor ID --sub-device ID");
+		return OV_EXIT_FAILURE;
+	}
+	cfg->host_gpu = dev->bdf;
+	ov_bdf_format(&dev->bdf, bdf);
+	if (ov_host_siblings(host, dev, sib, 8) > 0)
+		ov_bdf_format(&sib[0]->bdf, sibling);
+	if (!cfg->have_sub_ids) {
+		/* 0000 and ffff are what an unreadable config space gives. */
+		if (!dev->ids_known || dev->subsys_vendor == 0 ||
+		    dev->subsys_vendor == 0xffff) {
+			ov_host_free(host);
+			ov_cli_error("%s: cannot read its subsystem ids", bdf);
+			ov_cli_hint(cli, "give them as --sub-vendor ID --sub-device ID "
+				    "(lspci -nn -s %s -vv shows them)", bdf);
+			return OV_EXIT_FAILURE;
+		}
+		cfg->sub_vendor = dev->subsys_vendor;
+		cfg->sub_device = dev->subsys_device;
+		cfg->have_sub_ids = true;
+	}
+	ov_host_free(host);
+	return 0;
+}
+
+static int build_config(struct ov_cli *cli, const struct vm_opts *o, struct vm_build *b,
+			bool want_version)
+{
+	struct ov_vm_config *cfg = &b->cfg;
+	int r;
+
+	memset(b, 0, sizeof(*b));
+	if (o->libvirt_version) {
+		if (!ov_vm_parse_libvirt_version(o->libvirt_version,
+						 &cfg->libvirt_version))
+			return ov_cli_usage_error("vm ",
+						  "--libvirt-version: want X.Y.Z, got %s",
+						  o->libvirt_version);
+	} else if (want_version) {
+		/* A --root host is not this machine: don't ask its virsh. */
+		if (cli->root || !probe_libvirt_version(&cfg->libvirt_version)) {
+			cfg->libvirt_version = OV_LIBVIRT_VERSION_DEFAULT;
+			b->version_assumed = true;
+		}
+	}
+	r = host_gpu(cli, o, cfg, b->sibling);
+	if (r)
+		return r;
+	if (o->rom_bar) {
+		/* libvirt and QEMU want an absolute path (facts §4.5). */
+		if (!realpath(o->rom_bar, b->rom_bar))
+			return ov_cli_error("--rom-bar %s: %s", o->rom_bar,
+					    strerror(errno));
+		cfg->rom_bar_file = b->rom_bar;
+	}
+	cfg->battery = o->battery;
+	if (o->ssdt_dir) {
+		if (ov_vm_ssdt_manifest_load(cli->ctx, o->ssdt_dir, &b->manifest) < 0)
+			return ov_cli_error_ctx(cli, "--ssdt-dir");
+		b->have_manifest = true;
+		cfg->acpi_tables = (const char *const *)b->manifest.tables;
+		cfg->n_tables = b->manifest.n_tables;
+		cfg->fwcfg_name = b->manifest.fw_cfg_name;
+		cfg->fwcfg_file = b->manifest.rom;
+		if (b->manifest.battery != OV_VM_BATTERY_NONE)
+			cfg->battery = true;
+	}
+	return 0;
+}
+
+static void print_notes(struct ov_cli *cli, struct ov_vm_notes *notes)
+{
+	for (size_t i = 0; i < notes->n; i++)
+		warn(cli, notes->lines[i]);
+}
+
+static void add_version(json_object *j, const struct vm_build *b)
+{
+	unsigned v = b->cfg.libvirt_version;
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%u.%u.%u", v / 1000000, v / 1000 % 1000, v % 1000);
+	json_object_object_add(j, "libvirt_version", json_object_new_string(buf));
+	json_object_object_add(j, "libvirt_version_assumed",
+			       json_object_new_boolean(b->version_assumed));
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
+{
+	struct ov_vm_notes notes = { NULL, 0 };
+	struct vm_build b;
+	uint8_t *in = NULL;
+	char *out = NULL;
+	size_t len, out_len;
+	bool was_patched = true;
+	int r, rc = OV_EXIT_FAILURE;
+
+	if (!o->domain_xml || !o->output)
+		return ov_cli_usage_error("vm libvirt ",
+					  "--domain-xml FILE and -o OUT are required");
+	if (same_file(o->domain_xml, o->output))
+		return ov_cli_usage_error("vm libvirt ", "-o must not be the input file "
+					  "(the input is never changed)");
+	memset(&b, 0, sizeof(b));
+	if (!o->remove) {
+		r = build_config(cli, o, &b, true);
+		if (r)
+			return r;
+	}
+	if (ov_read_file(cli->ctx, o->domain_xml, &in, &len) < 0) {
+		rc = ov_cli_error_ctx(cli, "--domain-xml");
+		goto out;
+	}
+	if (o->remove)
+		r = ov_vm_libvirt_remove(cli->ctx, (const char *)in, len, &out, &out_len,
+					 &was_patched);
+	else
+		r = ov_vm_libvirt_patch(cli->ctx, (const char *)in, len, &b.cfg, &notes,
+					&out, &out_len);
+	if (r < 0) {
+		rc = ov_cli_error_ctx(cli, o->domain_xml);
+		goto out;
+	}
+	if (ov_write_file_atomic(cli->ctx, o->output, out, out_len, 0644) < 0) {
+		rc = ov_cli_error_ctx(cli, "-o");
+		goto out;
+	}
+	print_notes(cli, &notes);
+	if (b.version_assumed)
+		warn(cli, "libvirt version unknown, assumed 9.0.0 (Debian 12); "
+		     "set it with --libvirt-version");
+	if (!was_patched)
+		warn(cli, "the domain carries no optivfio patch: written unchanged");
+	if (*b.sibling)
+		/* seed "Not passing through the HDMI Audio"; VFIO needs the whole
+		 * IOMMU group away from host drivers. */
+		ov_cli_hint(
+			cli,
+			"keep %s (the GPU's other function) away from vfio-pci and "
+			"its host driver: driver_override 'none' (optivfio host prepare)",
+			b.sibling);
+	if (cli->json) {
+		json_object *j = json_object_new_object(), *arr = json_object_new_array();
+
+		json_object_object_add(j, "output", json_object_new_string(o->output));
+		json_object_object_add(j, "removed", json_object_new_boolean(o->remove));
+		if (o->remove)
+			json_object_object_add(j, "was_patched",
+					       json_object_new_boolean(was_patched));
+		else
+			add_version(j, &b);
+		for (size_t i = 0; i < notes.n; i++)
+			json_object_array_add(arr,
+					      json_object_new_string(notes.lines[i]));
+		json_object_object_add(j, "notes", arr);
+		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(j);
+	}
+	rc = OV_EXIT_OK;
+out:
+	ov_vm_notes_clear(&notes);
+	free(in);
+	free(out);
+	vm_build_free(&b);
+	return rc;
+}
+
+/* Lines as JSON {"KEY": [...]} or one per line (QEMU: pairs with "\"). */
+static void print_strv(struct ov_cli *cli, const char *key, char **v, size_t n, bool qemu)
+{
+	if (cli->json) {
+		json_object *j = json_object_new_object(), *arr = json_object_new_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(arr, json_object_new_string(v[i]));
+		json_object_object_add(j, key, arr);
+		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(j);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!qemu) {
+			puts(v[i]);
+			continue;
+		}
+		/* An option and its value per line, ready for a shell script. */
+		char *q = ov_vm_shell_quote(v[i]);
+
+		fputs(q ? q : "''", stdout);
+		free(q);
+		if (v[i][0] == '-' && i + 1 < n) {
+			putchar(' ');
+			continue;
+		}
+		fputs(i + 1 < n ? " \\\n" : "\n", stdout);
+	}
+}
+
+static int run_qemu_or_proxmox(struct ov_cli *cli, const struct vm_opts *o, bool proxmox)
+{
+	struct vm_build b;
+	char **v = NULL;
+	size_t n = 0;
+	int r;
+
+	if (proxmox) {
+		char *end;
+
+		if (!o->vmid)
+			return ov_cli_usage_error("vm proxmox ", "--vmid N is required");
+		errno = 0;
+		unsigned long id = strtoul(o->vmid, &end, 10);
+
+		/* Proxmox VMIDs: 100 .. 999999999. */
+		if (*o->vmid < '1' || *o->vmid > '9' || *end || errno || id < 100 ||
+		    id > 999999999)
+			return ov_cli_usage_error("vm proxmox ",
+						  "--vmid: a number from 100 to "
+						  "999999999, got %s",
+						  o->vmid);
+	}
+	r = build_config(cli, o, &b, false);
+	if (r)
+		return r;
+	r = proxmox ? ov_vm_proxmox_lines(cli->ctx, &b.cfg, &v, &n)
+		    : ov_vm_qemu_args(cli->ctx, &b.cfg, &v, &n);
+	if (r < 0) {
+		vm_build_free(&b);
+		return ov_cli_error_ctx(cli, proxmox ? "vm proxmox" : "vm qemu");
+	}
+	print_strv(cli, proxmox ? "lines" : "args", v, n, !proxmox);
+	if (!cli->json && proxmox)
+		ov_cli_hint(cli, "add these to /etc/pve/qemu-server/%s.conf%s", o->vmid,
+			    b.cfg.rom_bar_file ? "; copy the ROM to /usr/share/kvm/"
+					       : "");
+	if (!cli->json && b.cfg.battery && !proxmox)
+		ov_cli_hint(
+			cli,
+			"with the fake battery use a USB tablet, not a PS/2 or virtio "
+			"mouse (-device qemu-xhci -device usb-tablet)");
+	ov_vm_strv_free(v);
+	vm_build_free(&b);
+	return OV_EXIT_OK;
+}
+
+static void usage(void)
+{
+	fputs("Usage: optivfio vm libvirt --domain-xml FILE -o OUT [OPTIONS] [--remove]\n"
+	      "       optivfio vm qemu [OPTIONS]\n"
+	      "       optivfio vm proxmox --vmid N [OPTIONS]\n"
+	      "\n"
+	      "Put the dGPU into a q35 VM the NVIDIA driver accepts: a VFIO hostdev at\n"
+	      "guest 01:00.0 behind a pcie-root-port at 00:01.0 with hotplug off, the\n"
+	      "host's subsystem ids, the SSDTs of `optivfio ssdt` and "
+	      "<features><acpi/>.\n"
+	      "`vm libvirt` patches a domain XML (idempotent; --remove takes the patch "
+	      "out\n"
+	      "again), `vm qemu` prints QEMU arguments, `vm proxmox` Proxmox VE lines.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --domain-xml FILE       the domain to patch (never changed itself)\n"
+	      "  -o, --output OUT        where the patched domain goes\n"
+	      "  --remove                take optivfio's patch out of the domain\n"
+	      "  --gpu BDF               the host GPU (default: the dGPU of the host)\n"
+	      "  --sub-vendor ID         subsystem vendor id (default: the host's)\n"
+	      "  --sub-device ID         subsystem device id (default: the host's)\n"
+	      "  --ssdt-dir DIR          tables and ROM from `optivfio ssdt -o DIR`\n"
+	      "  --rom-bar FILE          show FILE in the GPU's ROM BAR (MXM-ROM "
+	      "alternative)\n"
+	      "  --battery               pointer as a USB tablet (fake battery in the "
+	      "SSDT)\n"
+	      "  --libvirt-version X.Y.Z target libvirt (default: `virsh --version`, "
+	      "else 9.0.0)\n"
+	      "  --vmid N                Proxmox VM id\n"
+	      "  -h, --help              this help\n",
+	      stdout);
+}
 
 int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 {
-	return ov_cli_error("vm: not implemented yet");
+	static const struct option opts[] = {
+		{ "gpu", required_argument, NULL, OPT_GPU },
+		{ "ssdt-dir", required_argument, NULL, OPT_SSDT_DIR },
+		{ "rom-bar", required_argument, NULL, OPT_ROM_BAR },
+		{ "battery", no_argument, NULL, OPT_BATTERY },
+		{ "libvirt-version", required_argument, NULL, OPT_LIBVIRT_VERSION },
+		{ "sub-vendor", required_argument, NULL, OPT_SUB_VENDOR },
+		{ "sub-device", required_argument, NULL, OPT_SUB_DEVICE },
+		{ "domain-xml", required_argument, NULL, OPT_DOMAIN_XML },
+		{ "output", required_argument, NULL, 'o' },
+		{ "remove", no_argument, NULL, OPT_REMOVE },
+		{ "vmid", required_argument, NULL, OPT_VMID },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_opts o = { 0 };
+	const char *sub;
+	int c;
+
+	if (ov_cli_wants_help(argc, argv)) {
+		usage();
+		return OV_EXIT_OK;
+	}
+	if (argc < 2)
+		return ov_cli_usage_error("vm ", "which one: libvirt, qemu or proxmox?");
+	sub = argv[1];
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_GPU: o.gpu = optarg; break;
+		case OPT_SSDT_DIR: o.ssdt_dir = optarg; break;
+		case OPT_ROM_BAR: o.rom_bar = optarg; break;
+		case OPT_BATTERY: o.battery = true; break;
+		case OPT_LIBVIRT_VERSION: o.libvirt_version = optarg; break;
+		case OPT_SUB_VENDOR: o.sub_vendor = optarg; break;
+		case OPT_SUB_DEVICE: o.sub_device = optarg; break;
+		case OPT_DOMAIN_XML: o.domain_xml = optarg; break;
+		case 'o': o.output = optarg; break;
+		case OPT_REMOVE: o.remove = true; break;
+		case OPT_VMID: o.vmid = optarg; break;
+		default: return ov_cli_usage_error("vm ", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return ov_cli_usage_error("vm ", "unexpected argument: %s", argv[optind]);
+	if (strcmp(sub, "libvirt") == 0)
+		return run_libvirt(cli, &o);
+	if (o.domain_xml || o.output || o.remove)
+		return ov_cli_usage_error("vm ", "--domain-xml, -o and --remove are for "
+					  "`vm libvirt`");
+	if (strcmp(sub, "qemu") == 0) {
+		if (o.vmid)
+			return ov_cli_usage_error("vm ", "--vmid is for `vm proxmox`");
+		return run_qemu_or_proxmox(cli, &o, false);
+	}
+	if (strcmp(sub, "proxmox") == 0)
+		return run_qemu_or_proxmox(cli, &o, true);
+	return ov_cli_usage_error("vm ", "unknown vm command: %s", sub);
 }
