@@ -55,7 +55,7 @@ ACER = {
         dict(bdf="0000:01:00.0", parent="0000:00:01.0", vd=(0x10de, 0x1c8d), cls=0x030000,
              rev=0xa1, sub=(0x1025, 0x118b), driver=None, group=1,
              acpi=r"\_SB_.PCI0.PEG0.PEGP", boot_vga=0, rom=(0xa4000000, 0x80000),
-             multifunction=True),
+             multifunction=True, vbios=True),
         dict(bdf="0000:01:00.1", parent="0000:00:01.0", vd=(0x10de, 0x0fb9), cls=0x040300,
              rev=0xa1, sub=(0x1025, 0x118b), driver="snd_hda_intel", group=1),
         dict(bdf="0000:02:00.0", parent="0000:00:1c.0", vd=(0x10ec, 0x8168), cls=0x020000,
@@ -128,6 +128,46 @@ def config_space(d):
     cfg[0x3C] = 0x10 if not bridge else 0xff
     cfg[0x3D] = 0x01
     return bytes(cfg)
+
+
+def _image(units, vendor, device, cls, code_type, last, npde=None, npds=False, fill=b""):
+    """One option-ROM image (PCI FW 3.0 §5.1.1 header, §5.1.2 PCIR) with an
+    optional NVIDIA NPDE right after the data structure (facts-rom-acpicall
+    §3.4): npde = (units, last). x86 images get byte 6 so they sum to 0."""
+    img = bytearray(units * 512)
+    img[0:2] = b"\x55\xaa"
+    img[2] = min(units, 255)
+    img[0x18:0x1a] = struct.pack("<H", 0x40)
+    img[0x80:0x80 + len(fill)] = fill
+    pcir = 0x40
+    img[pcir:pcir + 4] = b"NPDS" if npds else b"PCIR"
+    struct.pack_into("<HHHHB", img, pcir + 4, vendor, device, 0, 0x18, 0)
+    img[pcir + 0x0D:pcir + 0x10] = bytes([cls & 0xff, (cls >> 8) & 0xff, cls >> 16])
+    struct.pack_into("<HHBB", img, pcir + 0x10, units, 0, code_type, 0x80 if last else 0)
+    if npde:
+        n = (pcir + 0x18 + 15) & ~15
+        img[n:n + 4] = b"NPDE"
+        struct.pack_into("<HHHB", img, n + 4, 0x0101, 0x0C, npde[0], 0x80 if npde[1] else 0)
+    if code_type == 0:
+        img[6] = (-sum(img[:(npde[0] if npde else units) * 512])) & 0xff
+    return bytes(img)
+
+
+def synthetic_vbios(vendor, device):
+    """A small VBIOS laid out like the laptop ROMs of facts §3.4: an x86
+    image whose PCIR claims the whole ROM and "last" while its NPDE says
+    16 units and more follow, an NVIDIA data image (0xE0) and the final
+    0x70 image, then 0xFF padding. Made up here; no vendor code in it."""
+    total = 16 + 8 + 1
+    x86 = bytearray(_image(16, vendor, device, 0x030000, 0x00, True, npde=(16, False),
+                           fill=b"optivfio synthetic VBIOS for tests; not a real video BIOS"))
+    struct.pack_into("<H", x86, 0x40 + 0x10, total)   # PCIR length: the whole ROM
+    x86[6] = 0
+    x86[6] = (-sum(x86)) & 0xff
+    data = _image(8, vendor, 0x1c80, 0x000000, 0xE0, False, npde=(8, False), npds=True)
+    final = _image(1, vendor, 0x0000, 0x000000, 0x70, True, npds=True)
+    rom = bytes(x86) + data + final
+    return rom + b"\xff" * (16384 - len(rom))
 
 
 def resource_lines(d):
@@ -205,6 +245,9 @@ def make_host(host, out):
         write(os.path.join(ddir, "d3cold_allowed"), "1\n")
         write(os.path.join(ddir, "power/control"), "auto\n")
         write(os.path.join(ddir, "power/runtime_status"), "active\n")
+        if d.get("vbios"):
+            # What the ROM BAR shows (here: read as a plain file, never written).
+            write(os.path.join(ddir, "rom"), synthetic_vbios(v, dev), 0o600)
         if "boot_vga" in d:
             write(os.path.join(ddir, "boot_vga"), "%d\n" % d["boot_vga"])
         if d.get("driver"):
