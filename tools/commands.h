@@ -14,3 +14,4 @@ int cmd_doctor(struct ov_cli *cli, int argc, char **argv);
 int cmd_host(struct ov_cli *cli, int argc, char **argv);
 int cmd_hook(struct ov_cli *cli, int argc, char **argv);
 int cmd_guest(struct ov_cli *cli, int argc, char **argv);
+int cmd_setup(struct ov_cli *cli, int argc, char **argv);

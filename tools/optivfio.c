@@ -13,6 +13,7 @@
 #include <string.h>
 
 static const struct ov_command commands[] = {
+	{ "setup", "[OPTIONS] -o DIR", "everything once: checks, ROM, tables, VM config, host plan", cmd_setup },
 	{ "list", "", "PCI devices: ids, driver, IOMMU group, ACPI path, ROM BAR", cmd_list },
 	{ "groups", "", "IOMMU groups, and whether the dGPU's group can go to a VM", cmd_groups },
 	{ "doctor", "[--gpu BDF]", "check every passthrough requirement: PASS/WARN/FAIL + fix", cmd_doctor },

@@ -1,0 +1,66 @@
+#!/bin/sh
+# setup on the example laptop, end to end: what it writes is checked with
+# independent tools (virt-xml-validate, xmllint, iasl, cmp against the
+# fixture's ROM, the hand-written golden prepare plan).
+. "$SRCDIR/testsuite/cli/lib.sh"
+ACER="$HOSTS/acer-nitro5-an515-51"
+DOMAINS="$SRCDIR/testsuite/vm/domains"
+ROMBAR="$ACER/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/rom"
+
+run_ov --root "$ACER" setup --domain-xml "$DOMAINS/win11-virt-manager.xml" -o "$TMP/s1"
+expect_rc 0 "setup with a libvirt domain"
+D="$TMP/s1"
+for f in report.txt doctor.txt vbios.rom ssdt/optivfio-ssdt.json ssdt/ssdt-rom-1.aml \
+	domain.xml host-prepare-plan.txt; do
+	check "wrote $f" [ -s "$D/$f" ]
+done
+check "report printed and kept" sh -c "grep -q '^GPU: *0000:01:00.0' '$TMP/out' && cmp -s '$D/report.txt' '$TMP/out' || grep -q 'IOMMU group 1 can go to a VM whole' '$D/report.txt'"
+# The synthetic ROM's chain is 25 units of 512 bytes (make-fixtures.py).
+head -c 12800 "$ROMBAR" >"$TMP/chain"
+check "vbios.rom is the ROM BAR's chain" cmp -s "$D/vbios.rom" "$TMP/chain"
+check "domain.xml validates" virt-xml-validate "$D/domain.xml"
+check "GPU hostdev at guest 01:00.0" sh -c "[ \"\$(xmllint --xpath 'string(//hostdev[source/address/@bus=\"0x01\"]/address/@bus)' '$D/domain.xml')\" = 0x01 ]"
+check "root port with hotplug off" sh -c "xmllint --xpath '//controller[@model=\"pcie-root-port\"][@index=\"1\"]/target[@hotplug=\"off\"]' '$D/domain.xml' >/dev/null"
+check "every table passed with -acpitable" sh -c "grep -q \"file=$D/ssdt/ssdt-rom-1.aml\" '$D/domain.xml'"
+if command -v iasl >/dev/null; then
+	check "the table disassembles" sh -c "cd '$TMP' && cp '$D/ssdt/ssdt-rom-1.aml' t.aml && iasl -d t.aml >/dev/null 2>&1 && grep -q 'Method (_ROM, 2, Serialized)' t.dsl"
+fi
+check "host plan is the seed's prepare (golden, by hand)" cmp -s "$D/host-prepare-plan.txt" "$SRCDIR/testsuite/plan/expected/acer-prepare.txt"
+check "logs kept" [ -s "$D/logs/vm.txt" ]
+
+# Without a domain: QEMU and Proxmox snippets.
+run_ov --root "$ACER" --json setup --battery absent -o "$TMP/s2"
+expect_rc 0 "setup without a domain"
+expect_json "$TMP/out" 'd["gpu"]' "0000:01:00.0" "--json names the GPU"
+expect_json "$TMP/out" 'd["blocked"]' "false" "--json: not blocked"
+check "qemu-args.txt has the GPU with its subsystem ids" sh -c "grep -q 'vfio-pci,host=0000:01:00.0' '$TMP/s2/qemu-args.txt' && grep -q 'x-pci-sub-vendor-id=0x1025' '$TMP/s2/qemu-args.txt'"
+check "proxmox.conf has hostpci0" grep -q '^hostpci0: 0000:01:00.0' "$TMP/s2/proxmox.conf"
+check "battery table written" [ -s "$TMP/s2/ssdt/ssdt-battery.aml" ]
+
+# A ROM that needs stripping and belongs to another GPU (the seed's MXM-ROM
+# trick uses such ROMs on purpose): written, with doctor's warning reported.
+if [ -f "$SHARED/data/roms/gk107_turbo.rom" ]; then
+	run_ov --root "$ACER" setup --rom "$SHARED/data/roms/gk107_turbo.rom" -o "$TMP/s3"
+	expect_rc 0 "another GPU's ROM: written"
+	check "doctor says whose ROM it is" grep -q '^WARN  rom-file.*10de:0fc6' "$TMP/s3/doctor.txt"
+	check "the report carries the warning" grep -q '^doctor:.*warnings:.*rom-file' "$TMP/out"
+	check "the NVGI prefix was stripped" sh -c "tail -c +1025 '$SHARED/data/roms/gk107_turbo.rom' | head -c \$(stat -c %s '$TMP/s3/vbios.rom') | cmp -s - '$TMP/s3/vbios.rom'"
+else
+	skip "gk107_turbo.rom not in \$SHARED"
+fi
+
+# Refusals and failures leave nothing behind.
+mkdir "$TMP/exists"
+run_ov --root "$ACER" setup -o "$TMP/exists"
+expect_rc 1 "existing directory refused"
+check "existing directory still empty" [ -z "$(ls -A "$TMP/exists")" ]
+run_ov --root "$HOSTS/desktop-shared-group" setup -o "$TMP/s4"
+expect_rc 1 "no ROM to be had: setup fails"
+expect_one_line_error "no ROM to be had"
+check "the failing step is named" grep -q "step 'rom' failed" "$TMP/err"
+check "nothing left behind" [ ! -e "$TMP/s4" ]
+run_ov --root "$ACER" setup --mode bogus -o "$TMP/s5"
+expect_rc 2 "bad --mode"
+run_ov --root "$ACER" setup
+expect_rc 2 "missing -o"
+done_testing

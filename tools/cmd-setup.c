@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * setup: the whole pipeline once, for a laptop owner. Each step is the
+ * command a user could run by hand (doctor, rom dump|strip, ssdt, vm, host
+ * prepare --dry-run), run in-process with its output kept in DIR/logs, so
+ * setup adds no logic of its own beyond the order and the report.
+ */
+#include "cli.h"
+#include "commands.h"
+#include "json-out.h"
+#include "core/ctx.h"
+#include "core/fileio.h"
+#include "host/groups.h"
+#include "host/host.h"
+
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char setup_help[] =
+	"Usage: optivfio [--root DIR] [--json] setup [--gpu BDF] [--rom FILE]\n"
+	"                [--domain-xml FILE] [--mode embed|fwcfg]\n"
+	"                [--battery none|absent|present] [--vmid N]\n"
+	"                [--qemu-version X.Y] -o DIR\n"
+	"\n"
+	"Everything once: find the dGPU, run the doctor checks, get the ROM (from\n"
+	"--rom, else dumped from the ROM BAR or ACPI _ROM) and validate it, write\n"
+	"the ACPI tables, patch the libvirt domain (with --domain-xml; otherwise\n"
+	"write QEMU arguments and Proxmox lines), and write the plan that\n"
+	"'optivfio host prepare' would run. Nothing on the host is changed.\n"
+	"\n"
+	"  --gpu BDF          the GPU (default: the dGPU optivfio finds)\n"
+	"  --rom FILE         use this VBIOS instead of dumping one\n"
+	"  --domain-xml FILE  the libvirt domain to patch (never changed itself)\n"
+	"  --mode embed|fwcfg where _ROM finds the ROM (default embed: inside the\n"
+	"                     tables, no fw_cfg slot, fastest first call)\n"
+	"  --battery KIND     fake battery for the VM (default none)\n"
+	"  --vmid N           Proxmox VM id for proxmox.conf (default 100)\n"
+	"  --qemu-version X.Y the QEMU the VM runs (default: the installed one)\n"
+	"  -o, --output DIR   a new directory for everything written\n"
+	"\n"
+	"Exit status: 0 ready, 1 a step failed (DIR is removed again),\n"
+	"3 written, but doctor found something that blocks passthrough.\n";
+
+struct setup {
+	struct ov_cli *cli;
+	const char *dir;
+	char abs[PATH_MAX];		/* DIR, absolute: paths in the VM config */
+	char gpu[OV_BDF_STRLEN];
+	bool blocked;
+	FILE *report;			/* the report, also kept as DIR/report.txt */
+};
+
+/* Run one command with stdout into @out_file and stderr into @err_file. */
+static int run_captured(struct setup *s, const char *out_file, const char *err_file,
+			int (*fn)(struct ov_cli *, int, char **), char **argv)
+{
+	int argc = 0, saved_out, saved_err, fd_out, fd_err, r;
+	bool json = s->cli->json;
+
+	while (argv[argc])
+		argc++;
+	fflush(stdout);
+	fflush(stderr);
+	fd_out = open(out_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd_err = strcmp(out_file, err_file) == 0 ? dup(fd_out) :
+		 open(err_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd_out < 0 || fd_err < 0) {
+		r = errno;
+		if (fd_out >= 0)
+			close(fd_out);
+		return ov_cli_error("setup: %s: %s", out_file, strerror(r));
+	}
+	saved_out = dup(STDOUT_FILENO);
+	saved_err = dup(STDERR_FILENO);
+	dup2(fd_out, STDOUT_FILENO);
+	dup2(fd_err, STDERR_FILENO);
+	close(fd_out);
+	close(fd_err);
+
+	s->cli->json = false;
+	optind = 0;
+	r = fn(s->cli, argc, argv);
+	s->cli->json = json;
+
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, STDOUT_FILENO);
+	dup2(saved_err, STDERR_FILENO);
+	close(saved_out);
+	close(saved_err);
+	return r;
+}
+
+/* The first line of a file, for the report. */
+static void first_line(const char *file, char *buf, size_t size)
+{
+	FILE *f = fopen(file, "re");
+
+	buf[0] = '\0';
+	if (f) {
+		if (fgets(buf, (int)size, f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path) < 0 ? -1 : 0;
+}
+
+/* Path under DIR. */
+static const char *in_dir(struct setup *s, char *buf, const char *name)
+{
+	snprintf(buf, PATH_MAX, "%s/%s", s->abs, name);
+	return buf;
+}
+
+/*
+ * A step whose stdout is its log (doctor, rom, ssdt, vm libvirt): both
+ * streams in DIR/logs/NAME.txt. Returns the command's exit code.
+ */
+static int step(struct setup *s, const char *name, int (*fn)(struct ov_cli *, int, char **),
+		char **argv)
+{
+	char log[PATH_MAX + 32];
+
+	snprintf(log, sizeof(log), "%s/logs/%s.txt", s->abs, name);
+	return run_captured(s, log, log, fn, argv);
+}
+
+/* A step whose stdout is an artifact (QEMU arguments, a plan): DIR/FILE. */
+static int step_to_file(struct setup *s, const char *name, const char *file,
+			int (*fn)(struct ov_cli *, int, char **), char **argv)
+{
+	char out[PATH_MAX], log[PATH_MAX + 32];
+
+	in_dir(s, out, file);
+	snprintf(log, sizeof(log), "%s/logs/%s.txt", s->abs, name);
+	return run_captured(s, out, log, fn, argv);
+}
+
+/* Say which step failed and why, in one line, plus the step's hints. */
+static int step_failed(struct setup *s, const char *name)
+{
+	char log[PATH_MAX + 32], line[1024], why[1024] = "";
+	FILE *f;
+
+	snprintf(log, sizeof(log), "%s/logs/%s.txt", s->abs, name);
+	f = fopen(log, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!*why && strncmp(line, "optivfio: ", 10) == 0 &&
+		    strncmp(line, "optivfio: warning: ", 19) != 0)
+			snprintf(why, sizeof(why), "%s", line + 10);
+	}
+	ov_cli_error("setup: step '%s' failed%s%s", name, *why ? ": " : "", why);
+	if (f) {
+		rewind(f);
+		while (fgets(line, sizeof(line), f))
+			if (strncmp(line, "  hint: ", 8) == 0)
+				fputs(line, stderr);
+		fclose(f);
+	}
+	return OV_EXIT_FAILURE;
+}
+
+/* The ids of doctor's WARN lines ("hdmi-audio, rom-acpi"), for the report. */
+static void doctor_warnings(const char *file, char *buf, size_t size)
+{
+	char line[1024], id[32];
+	size_t len = 0;
+	FILE *f = fopen(file, "re");
+
+	buf[0] = '\0';
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "WARN %31s", id) == 1 && len + strlen(id) + 3 < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", id);
+	if (f)
+		fclose(f);
+}
+
+static void report(struct setup *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void report(struct setup *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (s->report)
+		vfprintf(s->report, fmt, ap);
+	va_end(ap);
+}
+
+/* The dGPU and its group verdict, from the host model. */
+static int find_gpu(struct setup *s, const struct ov_bdf *want)
+{
+	const struct ov_pci_dev *gpu;
+	struct ov_gpu_group *g = NULL;
+	struct ov_host *host;
+
+	if (ov_host_scan(s->cli->ctx, &host) < 0)
+		return ov_cli_error_ctx(s->cli, "setup");
+	if (ov_host_pick_dgpu(s->cli->ctx, host, want, &gpu) < 0 ||
+	    ov_host_gpu_group(s->cli->ctx, host, gpu, &g) < 0) {
+		ov_host_free(host);
+		return ov_cli_error_ctx(s->cli, "setup");
+	}
+	ov_bdf_format(&gpu->bdf, s->gpu);
+	report(s, "GPU:     %s %s %s [%04x:%04x], %s\n", s->gpu, gpu->vendor_name,
+	       gpu->device_name, gpu->vendor, gpu->device,
+	       ov_pci_class(gpu) == OV_CLASS_DISPLAY_3D ? "muxless (3D controller)" :
+	       "muxed (VGA controller)");
+	if (g->group < 0)
+		report(s, "         no IOMMU group: the IOMMU is off\n");
+	else
+		report(s, "         IOMMU group %d %s\n", g->group, g->viable ?
+		       "can go to a VM whole" : "can NOT go to a VM whole (see doctor.txt)");
+	ov_gpu_group_free(g);
+	ov_host_free(host);
+	return 0;
+}
+
+struct setup_opts {
+	const char *gpu, *rom, *domain_xml, *mode, *battery, *vmid, *qemu_version, *out;
+};
+
+static int parse(int argc, char **argv, struct setup_opts *o)
+{
+	static const struct option options[] = {
+		{ "gpu", required_argument, NULL, 'g' },
+		{ "rom", required_argument, NULL, 'r' },
+		{ "domain-xml", required_argument, NULL, 'd' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "battery", required_argument, NULL, 'b' },
+		{ "vmid", required_argument, NULL, 'v' },
+		{ "qemu-version", required_argument, NULL, 'q' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct ov_bdf b;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			if (!ov_bdf_parse(optarg, &b))
+				return ov_cli_usage_error("setup ", "--gpu %s: not a PCI address "
+							  "(like 0000:01:00.0)", optarg);
+			o->gpu = optarg;
+			break;
+		case 'r':
+			o->rom = optarg;
+			break;
+		case 'd':
+			o->domain_xml = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "embed") && strcmp(optarg, "fwcfg"))
+				return ov_cli_usage_error("setup ", "--mode must be embed or fwcfg");
+			o->mode = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "none") && strcmp(optarg, "absent") &&
+			    strcmp(optarg, "present"))
+				return ov_cli_usage_error("setup ", "--battery must be none, absent "
+							  "or present");
+			o->battery = optarg;
+			break;
+		case 'v':
+			o->vmid = optarg;
+			break;
+		case 'q':
+			o->qemu_version = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'h':
+			fputs(setup_help, stdout);
+			return -1;
+		default:
+			return ov_cli_usage_error("setup ", "invalid option");
+		}
+	}
+	if (optind < argc)
+		return ov_cli_usage_error("setup ", "unexpected argument '%s'", argv[optind]);
+	if (!o->out)
+		return ov_cli_usage_error("setup ", "missing -o DIR");
+	return 0;
+}
+
+/* Append "--name value" to an argv under construction when value is set. */
+static void opt(char **argv, int *n, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	argv[(*n)++] = (char *)name;
+	argv[(*n)++] = (char *)value;
+}
+
+static int pipeline(struct setup *s, const struct setup_opts *o)
+{
+	char rom[PATH_MAX], ssdt[PATH_MAX], file[PATH_MAX], line[512];
+	char *argv[32];
+	bool battery = o->battery && strcmp(o->battery, "none") != 0;
+	int n, r;
+
+	struct ov_bdf want;
+
+	if (o->gpu)
+		ov_bdf_parse(o->gpu, &want);	/* checked by parse() */
+	r = find_gpu(s, o->gpu ? &want : NULL);
+	if (r)
+		return r;
+
+	/* 1. doctor: every requirement; a FAIL is reported, not fatal here. */
+	n = 0;
+	argv[n++] = "doctor";
+	opt(argv, &n, "--gpu", s->gpu);
+	opt(argv, &n, "--rom", o->rom);
+	argv[n] = NULL;
+	r = step_to_file(s, "doctor", "doctor.txt", cmd_doctor, argv);
+	if (r != OV_EXIT_OK && r != OV_EXIT_BLOCKED)
+		return step_failed(s, "doctor");
+	s->blocked = r == OV_EXIT_BLOCKED;
+	doctor_warnings(in_dir(s, file, "doctor.txt"), line, sizeof(line));
+	report(s, "doctor:  %s%s%s\n         -> doctor.txt\n", s->blocked ?
+	       "BLOCKED: fix its FAIL lines first" : "nothing blocks passthrough",
+	       *line ? "; warnings: " : "", line);
+
+	/* 2. the ROM: the user's file (prefix stripped), or dumped and validated. */
+	in_dir(s, rom, "vbios.rom");
+	n = 0;
+	argv[n++] = "rom";
+	if (o->rom) {
+		argv[n++] = "strip";
+		argv[n++] = (char *)o->rom;
+	} else {
+		argv[n++] = "dump";
+		opt(argv, &n, "--gpu", s->gpu);
+	}
+	opt(argv, &n, "-o", rom);
+	argv[n] = NULL;
+	if (step(s, "rom", cmd_rom, argv) != OV_EXIT_OK)
+		return step_failed(s, "rom");
+	snprintf(file, sizeof(file), "%s/logs/rom.txt", s->abs);
+	first_line(file, line, sizeof(line));
+	report(s, "ROM:     %s\n         -> vbios.rom\n", o->rom ? o->rom : line);
+
+	/* 3. the tables. */
+	in_dir(s, ssdt, "ssdt");
+	n = 0;
+	argv[n++] = "ssdt";
+	opt(argv, &n, "--mode", o->mode ? o->mode : "embed");
+	opt(argv, &n, "--rom", rom);
+	opt(argv, &n, "--battery", o->battery);
+	opt(argv, &n, "--qemu-version", o->qemu_version);
+	opt(argv, &n, "-o", ssdt);
+	argv[n] = NULL;
+	if (step(s, "ssdt", cmd_ssdt, argv) != OV_EXIT_OK)
+		return step_failed(s, "ssdt");
+	snprintf(file, sizeof(file), "%s/logs/ssdt.txt", s->abs);
+	first_line(file, line, sizeof(line));
+	report(s, "tables:  %s\n         -> ssdt/\n", line);
+
+	/* 4. the VM: a patched domain, or QEMU and Proxmox snippets. */
+	if (o->domain_xml) {
+		in_dir(s, file, "domain.xml");
+		n = 0;
+		argv[n++] = "vm";
+		argv[n++] = "libvirt";
+		opt(argv, &n, "--domain-xml", o->domain_xml);
+		opt(argv, &n, "--gpu", s->gpu);
+		opt(argv, &n, "--ssdt-dir", ssdt);
+		if (battery)
+			argv[n++] = "--battery";
+		opt(argv, &n, "-o", file);
+		argv[n] = NULL;
+		if (step(s, "vm", cmd_vm, argv) != OV_EXIT_OK)
+			return step_failed(s, "vm");
+		report(s, "VM:      libvirt domain patched (GPU at 01:00.0 behind a root port at "
+		       "00:01.0, hotplug off, subsystem ids, tables)\n         -> domain.xml\n");
+	} else {
+		const char *kinds[] = { "qemu", "proxmox" };
+		const char *files[] = { "qemu-args.txt", "proxmox.conf" };
+
+		for (int k = 0; k < 2; k++) {
+			n = 0;
+			argv[n++] = "vm";
+			argv[n++] = (char *)kinds[k];
+			opt(argv, &n, "--gpu", s->gpu);
+			opt(argv, &n, "--ssdt-dir", ssdt);
+			if (battery)
+				argv[n++] = "--battery";
+			if (k == 1)
+				opt(argv, &n, "--vmid", o->vmid ? o->vmid : "100");
+			argv[n] = NULL;
+			if (step_to_file(s, kinds[k], files[k], cmd_vm, argv) != OV_EXIT_OK)
+				return step_failed(s, kinds[k]);
+		}
+		report(s, "VM:      QEMU arguments and Proxmox lines (no --domain-xml given)\n"
+		       "         -> qemu-args.txt, proxmox.conf\n");
+	}
+
+	/* 5. the host plan, printed only. */
+	n = 0;
+	argv[n++] = "host";
+	argv[n++] = "prepare";
+	argv[n++] = "--dry-run";
+	opt(argv, &n, "--gpu", s->gpu);
+	argv[n] = NULL;
+	r = step_to_file(s, "host-prepare", "host-prepare-plan.txt", cmd_host, argv);
+	if (r == OV_EXIT_OK) {
+		report(s, "host:    the plan 'optivfio host prepare' will run\n"
+		       "         -> host-prepare-plan.txt\n");
+	} else {
+		snprintf(file, sizeof(file), "%s/logs/host-prepare.txt", s->abs);
+		first_line(file, line, sizeof(line));
+		report(s, "host:    host prepare would refuse now: %s\n", line);
+	}
+
+	report(s, "\nNext:\n"
+	       "  1. sudo optivfio host prepare --gpu %s   (hands the GPU to vfio-pci;\n"
+	       "     'optivfio hook install --domain NAME' does it whenever the VM starts)\n",
+	       s->gpu);
+	if (o->domain_xml)
+		report(s, "  2. virsh define %s/domain.xml && virsh start NAME\n", s->abs);
+	else
+		report(s, "  2. start QEMU with the arguments in %s/qemu-args.txt\n", s->abs);
+	report(s, "  3. in a Linux guest: optivfio guest check   (Windows: install the "
+	       "NVIDIA driver)\n"
+	       "  4. afterwards: sudo optivfio host release --gpu %s\n", s->gpu);
+	return 0;
+}
+
+int cmd_setup(struct ov_cli *cli, int argc, char **argv)
+{
+	struct setup_opts o = { 0 };
+	struct setup s = { .cli = cli };
+	char path[PATH_MAX + 16];
+	char *text = NULL;
+	size_t text_len = 0;
+	int r;
+
+	r = parse(argc, argv, &o);
+	if (r)
+		return r < 0 ? OV_EXIT_OK : r;
+	s.dir = o.out;
+	if (mkdir(o.out, 0755) < 0)
+		return ov_cli_error("setup: %s: %s", o.out, errno == EEXIST ?
+				    "already exists (give a new directory)" : strerror(errno));
+	if (!realpath(o.out, s.abs)) {
+		r = ov_cli_error("setup: %s: %s", o.out, strerror(errno));
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/logs", s.abs);
+	if (mkdir(path, 0755) < 0) {
+		r = ov_cli_error("setup: %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	s.report = open_memstream(&text, &text_len);
+	if (!s.report) {
+		r = ov_cli_error("setup: out of memory");
+		goto fail;
+	}
+
+	r = pipeline(&s, &o);
+	fclose(s.report);
+	s.report = NULL;
+	if (r)
+		goto fail;
+
+	snprintf(path, sizeof(path), "%s/report.txt", s.abs);
+	if (ov_write_file_atomic(cli->ctx, path, text, text_len, 0644) < 0) {
+		r = ov_cli_error_ctx(cli, "setup");
+		goto fail;
+	}
+	if (cli->json) {
+		struct json_object *root = json_object_new_object();
+
+		json_add_string(root, "gpu", s.gpu);
+		json_add_string(root, "directory", s.abs);
+		json_object_object_add(root, "blocked", json_object_new_boolean(s.blocked));
+		json_add_string(root, "report", text);
+		json_print(root);
+	} else {
+		printf("optivfio setup wrote %s\n\n%s", s.abs, text);
+	}
+	free(text);
+	return s.blocked ? OV_EXIT_BLOCKED : OV_EXIT_OK;
+
+fail:
+	free(text);
+	/* DIR did not exist before: taking it away again leaves the disk as it was. */
+	nftw(s.abs[0] ? s.abs : o.out, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return r ? r : OV_EXIT_FAILURE;
+}
