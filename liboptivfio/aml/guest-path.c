@@ -14,6 +14,7 @@
 #include "aml/guest-path.h"
 #include "aml/aml.h"
 #include "core/ctx.h"
+#include "core/bytes.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -41,25 +42,14 @@ const char *ov_machine_name(enum ov_machine m)
 	return m == OV_MACHINE_PC ? "pc" : "q35";
 }
 
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int ov_slot_fn_parse(const char *s, uint8_t *slot, uint8_t *fn)
 {
 	int hi, lo;
 
 	if (strlen(s) != 4 || s[2] != '.')
 		return -EINVAL;
-	hi = hexdigit(s[0]);
-	lo = hexdigit(s[1]);
+	hi = ov_hexdigit(s[0]);
+	lo = ov_hexdigit(s[1]);
 	if (hi < 0 || lo < 0 || s[3] < '0' || s[3] > '7')
 		return -EINVAL;
 	if (hi * 16 + lo > 0x1f)

@@ -11,6 +11,7 @@
 #include "host/pci-access.h"
 #include "core/ctx.h"
 #include "core/hostfs.h"
+#include "core/bytes.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -35,11 +36,6 @@
 /* Index of the expansion ROM in the sysfs "resource" file (PCI_ROM_RESOURCE). */
 #define SYSFS_ROM_RESOURCE	6
 
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
 static bool ids_from_config(struct ov_pci_access *pa, struct ov_pci_dev *d)
 {
 	uint8_t cfg[CFG_HEADER_LEN];
@@ -47,19 +43,19 @@ static bool ids_from_config(struct ov_pci_access *pa, struct ov_pci_dev *d)
 	if (!ov_pci_read_config(pa, &d->bdf, 0, cfg, sizeof(cfg)))
 		return false;
 	/* All ones: the device is gone or powered off (D3cold). */
-	if (le16(cfg + CFG_VENDOR_ID) == 0xffff)
+	if (ov_le16(cfg + CFG_VENDOR_ID) == 0xffff)
 		return false;
 
-	d->vendor = le16(cfg + CFG_VENDOR_ID);
-	d->device = le16(cfg + CFG_DEVICE_ID);
+	d->vendor = ov_le16(cfg + CFG_VENDOR_ID);
+	d->device = ov_le16(cfg + CFG_DEVICE_ID);
 	d->revision = cfg[CFG_REVISION];
 	d->class_code = (uint32_t)cfg[CFG_CLASS_PROG] | (uint32_t)cfg[CFG_CLASS_PROG + 1] << 8 |
 			(uint32_t)cfg[CFG_CLASS_PROG + 2] << 16;
 	d->header_type = cfg[CFG_HEADER_TYPE] & 0x7f;
 	/* Type 1 headers keep subsystem ids in a capability; sysfs has them. */
 	if (d->header_type == 0) {
-		d->subsys_vendor = le16(cfg + CFG_SUBSYS_VENDOR);
-		d->subsys_device = le16(cfg + CFG_SUBSYS_ID);
+		d->subsys_vendor = ov_le16(cfg + CFG_SUBSYS_VENDOR);
+		d->subsys_device = ov_le16(cfg + CFG_SUBSYS_ID);
 	}
 	return true;
 }

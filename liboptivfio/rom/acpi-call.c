@@ -7,6 +7,7 @@
 #include "rom/acpi-call.h"
 #include "core/ctx.h"
 #include "core/hostfs.h"
+#include "core/bytes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,17 +18,6 @@
 #include <string.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static bool only_space(const char *p)
 {
@@ -53,10 +43,10 @@ static int parse_buffer(const char *p, uint8_t *bytes, size_t max,
 		if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
 			return -EBADMSG;
 		p += 2;
-		hi = hexval(*p);
+		hi = ov_hexdigit(*p);
 		if (hi < 0)
 			return -EBADMSG;
-		lo = hexval(p[1]);
+		lo = ov_hexdigit(p[1]);
 		v = lo < 0 ? hi : hi << 4 | lo;
 		p += lo < 0 ? 1 : 2;
 		if (r->n_bytes == max)
@@ -82,10 +72,10 @@ static int parse_integer(const char *p, struct ov_acpi_reply *r)
 	uint64_t v = 0;
 	int digits = 0;
 
-	for (p += 2; hexval(*p) >= 0; p++) {
+	for (p += 2; ov_hexdigit(*p) >= 0; p++) {
 		if (++digits > 16)
 			return -EBADMSG;
-		v = v << 4 | (uint64_t)hexval(*p);
+		v = v << 4 | (uint64_t)ov_hexdigit(*p);
 	}
 	if (!digits || !only_space(p))
 		return -EBADMSG;

@@ -4,6 +4,7 @@
  * the input is whatever a user, a ROM BAR or a firmware _ROM gave us.
  */
 #include "rom/rom.h"
+#include "core/bytes.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -43,17 +44,6 @@
 #define NPDE_IMAGELEN	0x08
 #define NPDE_LAST	0x0A
 #define NPDE_MIN	0x0C
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 /* True when [off, off+len) lies inside size, without overflowing. */
 static bool fits(size_t size, size_t off, size_t len)
@@ -101,9 +91,9 @@ static bool image_starts_at(const uint8_t *data, size_t size, size_t off)
 {
 	size_t pcir;
 
-	if (!fits(size, off, HDR_MIN) || le16(data + off) != OV_ROM_SIG_PCI)
+	if (!fits(size, off, HDR_MIN) || ov_le16(data + off) != OV_ROM_SIG_PCI)
 		return false;
-	pcir = off + le16(data + off + HDR_PCIR_PTR);
+	pcir = off + ov_le16(data + off + HDR_PCIR_PTR);
 	return pcir > off && fits(size, pcir, PCIR_MIN) && is_pcir_sig(data + pcir);
 }
 
@@ -129,12 +119,12 @@ static void decode_efi(const uint8_t *img, struct ov_rom_image *im)
 {
 	struct ov_rom_efi *e = &im->efi;
 
-	e->init_size = le16(img + EFI_INIT_SIZE);
-	e->signature = le32(img + EFI_SIGNATURE);
-	e->subsystem = le16(img + EFI_SUBSYSTEM);
-	e->machine = le16(img + EFI_MACHINE);
-	e->compression = le16(img + EFI_COMPRESSION);
-	e->pe_offset = le16(img + EFI_PE_OFFSET);
+	e->init_size = ov_le16(img + EFI_INIT_SIZE);
+	e->signature = ov_le32(img + EFI_SIGNATURE);
+	e->subsystem = ov_le16(img + EFI_SUBSYSTEM);
+	e->machine = ov_le16(img + EFI_MACHINE);
+	e->compression = ov_le16(img + EFI_COMPRESSION);
+	e->pe_offset = ov_le16(img + EFI_PE_OFFSET);
 	e->valid = e->signature == EFI_SIG_VALUE &&
 		   (e->subsystem == 0x0B || e->subsystem == 0x0C) &&
 		   e->compression <= 1 &&
@@ -146,15 +136,15 @@ static void decode_efi(const uint8_t *img, struct ov_rom_image *im)
 /* PCI FW 3.0 §5.1.2: the device list pointer is relative to the PCIR. */
 static void read_device_list(const uint8_t *data, size_t size, struct ov_rom_image *im)
 {
-	uint16_t ptr = le16(data + im->pcir_offset + PCIR_DEVLIST);
+	uint16_t ptr = ov_le16(data + im->pcir_offset + PCIR_DEVLIST);
 	size_t p;
 
 	if (im->pcir_revision < 3 || ptr == 0)
 		return;
 	p = im->pcir_offset + ptr;
 	while (im->n_device_list < sizeof(im->device_list) / sizeof(im->device_list[0]) &&
-	       fits(size, p, 2) && le16(data + p) != 0) {
-		im->device_list[im->n_device_list++] = le16(data + p);
+	       fits(size, p, 2) && ov_le16(data + p) != 0) {
+		im->device_list[im->n_device_list++] = ov_le16(data + p);
 		p += 2;
 	}
 }
@@ -167,7 +157,7 @@ static void read_device_list(const uint8_t *data, size_t size, struct ov_rom_ima
 static int read_npde(const uint8_t *data, struct ov_rom_info *info,
 		     struct ov_rom_image *im)
 {
-	size_t structlen = le16(data + im->pcir_offset + PCIR_STRUCTLEN);
+	size_t structlen = ov_le16(data + im->pcir_offset + PCIR_STRUCTLEN);
 	size_t npde = (im->pcir_offset + structlen + 0x0F) & ~(size_t)0x0F;
 
 	if (im->code_type == OV_ROM_CODE_NV_FINAL)
@@ -184,7 +174,7 @@ static int read_npde(const uint8_t *data, struct ov_rom_info *info,
 		return truncated(info, im->offset, npde + NPDE_MIN, "NPDE");
 	im->has_npde = true;
 	im->npde_offset = npde;
-	im->npde_length = (size_t)le16(data + npde + NPDE_IMAGELEN) * OV_ROM_UNIT;
+	im->npde_length = (size_t)ov_le16(data + npde + NPDE_IMAGELEN) * OV_ROM_UNIT;
 	im->npde_last = data[npde + NPDE_LAST] & PCIR_LAST;
 	return 0;
 }
@@ -200,13 +190,13 @@ static int parse_image(const uint8_t *data, struct ov_rom_info *info, size_t off
 	im->offset = off;
 	if (!fits(size, off, HDR_MIN))
 		return truncated(info, off, off + HDR_MIN, "image header");
-	im->signature = le16(data + off + HDR_SIG);
+	im->signature = ov_le16(data + off + HDR_SIG);
 	if (first ? im->signature != OV_ROM_SIG_PCI : !is_image_sig(im->signature))
 		return stop(info, OV_ROM_BAD_SIGNATURE, off,
 			    "no image signature at 0x%zx: found %02x %02x, expected 55 AA",
 			    off, data[off], data[off + 1]);
 
-	ptr = le16(data + off + HDR_PCIR_PTR);
+	ptr = ov_le16(data + off + HDR_PCIR_PTR);
 	im->pcir_offset = off + ptr;
 	if (ptr < HDR_MIN && ptr != 0)
 		return stop(info, OV_ROM_BAD_PCIR, off,
@@ -228,14 +218,14 @@ static int parse_image(const uint8_t *data, struct ov_rom_info *info, size_t off
 			    "image at 0x%zx: no PCIR signature at 0x%zx", off, im->pcir_offset);
 
 	memcpy(im->pcir_sig, data + im->pcir_offset, 4);
-	im->vendor = le16(data + im->pcir_offset + PCIR_VENDOR);
-	im->device = le16(data + im->pcir_offset + PCIR_DEVICE);
+	im->vendor = ov_le16(data + im->pcir_offset + PCIR_VENDOR);
+	im->device = ov_le16(data + im->pcir_offset + PCIR_DEVICE);
 	im->pcir_revision = data[im->pcir_offset + PCIR_REVISION];
 	im->class_code = (uint32_t)data[im->pcir_offset + PCIR_CLASS] |
 			 (uint32_t)data[im->pcir_offset + PCIR_CLASS + 1] << 8 |
 			 (uint32_t)data[im->pcir_offset + PCIR_CLASS + 2] << 16;
-	im->pcir_length = (size_t)le16(data + im->pcir_offset + PCIR_IMAGELEN) * OV_ROM_UNIT;
-	im->code_revision = le16(data + im->pcir_offset + PCIR_CODEREV);
+	im->pcir_length = (size_t)ov_le16(data + im->pcir_offset + PCIR_IMAGELEN) * OV_ROM_UNIT;
+	im->code_revision = ov_le16(data + im->pcir_offset + PCIR_CODEREV);
 	im->code_type = data[im->pcir_offset + PCIR_CODETYPE];
 	im->pcir_last = data[im->pcir_offset + PCIR_INDICATOR] & PCIR_LAST;
 	im->init_size = (size_t)data[off + HDR_INIT_SIZE] * OV_ROM_UNIT;
@@ -283,7 +273,7 @@ static int find_first_image(const uint8_t *data, struct ov_rom_info *info, size_
 {
 	size_t size = info->size;
 
-	if (fits(size, 0, 2) && le16(data) == OV_ROM_SIG_PCI) {
+	if (fits(size, 0, 2) && ov_le16(data) == OV_ROM_SIG_PCI) {
 		*first = 0;
 		return 0;
 	}
