@@ -143,6 +143,7 @@ def prepare(cache_root):
                            "(run apt-get update)")
         abi, key, pkgs, parts = k
         dest = os.path.join(cache_root, key)
+        _prune(cache_root)
         if os.path.exists(os.path.join(dest, "done")):
             return Kit(dest)
         log("building the lab kit %s (one time): %s" % (key, ", ".join(parts)))
@@ -159,6 +160,22 @@ def prepare(cache_root):
                 shutil.rmtree(other, ignore_errors=True)
         log("lab kit ready in %.1f s" % (time.time() - t0))
         return Kit(dest)
+
+
+def _prune(cache_root):
+    """Under the lock: drop half-built kits of killed runs, and run
+    directories kept (for failures) more than a day ago."""
+    for d in glob.glob(os.path.join(cache_root, "kit-*")):
+        shutil.rmtree(d, ignore_errors=True)
+    for d in glob.glob(os.path.join(cache_root, "*.tmp")):
+        shutil.rmtree(d, ignore_errors=True)
+    for d in glob.glob(os.path.join(cache_root, "run-*")) + \
+            glob.glob(os.path.join(cache_root, "bench-*")):
+        try:
+            if time.time() - os.path.getmtime(d) > 86400:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _build_kit(abi, pkgs, parts, work, dest):
@@ -410,14 +427,38 @@ class RunResult:
         self.leftover = []
 
 
+_running = set()
+
+
+def _kill_running(signum, frame):
+    """SIGTERM/SIGINT (meson's own timeout, ^C): take the guests along."""
+    for pgid in list(_running):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    raise SystemExit(128 + signum)
+
+
 def run_qemu(argv, console, timeout, qemu_log):
     """Run QEMU in its own process group with a hard timeout; parse the
     markers the guest /init prints; make sure no process is left behind."""
     r = RunResult()
     t0 = time.time()
+    sigs = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+    for sig in sigs:
+        signal.signal(sig, _kill_running)
     with open(qemu_log, "wb") as lf:
-        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=lf,
-                             stderr=subprocess.STDOUT, start_new_session=True)
+        # No signal between the fork and _running.add: QEMU would be orphaned.
+        signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
+        try:
+            p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=lf,
+                                 stderr=subprocess.STDOUT, start_new_session=True,
+                                 preexec_fn=lambda: signal.pthread_sigmask(
+                                     signal.SIG_UNBLOCK, sigs))
+            _running.add(p.pid)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, sigs)
         try:
             r.rc = p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -428,6 +469,7 @@ def run_qemu(argv, console, timeout, qemu_log):
             except ProcessLookupError:
                 pass
             p.wait()
+            _running.discard(p.pid)
     r.wall = time.time() - t0
     # Nothing of this run may survive it: look for its process group and name.
     left = subprocess.run(["pgrep", "-g", str(p.pid)], stdout=subprocess.PIPE,
