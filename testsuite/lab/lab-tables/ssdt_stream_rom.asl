@@ -120,17 +120,35 @@ DefinitionBlock ("", "SSDT", 1, "OVLAB", "STRMROM", 0x00000001)
                 LSEL = LKEY
                 LPOS = Zero
             }
-            While ((LPOS < Arg0) && (LPOS < LSIZ))
+            /* Counts first, so the per-byte loops test one Local each (every
+             * AML op costs under TCG). Skip to Arg0, then copy what exists. */
+            Local2 = Arg0
+            If (Local2 > LSIZ)
             {
-                LBE (One)           /* skip a byte */
-                LPOS++
+                Local2 = LSIZ
             }
+            Local2 -= LPOS
+            LPOS += Local2
+            While (Local2)
+            {
+                LBE (One)
+                Local2--
+            }
+            Local2 = Zero
+            If (LPOS < LSIZ)
+            {
+                Local2 = (LSIZ - LPOS)
+            }
+            If (Local2 > Local0)
+            {
+                Local2 = Local0
+            }
+            LPOS += Local2
             Local3 = Zero
-            While ((Local3 < Local0) && (LPOS < LSIZ))
+            While (Local3 < Local2)
             {
                 Local1 [Local3] = LDAT
                 Local3++
-                LPOS++
             }
             Return (Local1)
         }
