@@ -52,6 +52,8 @@ TABLES = {
 ROMS = {
     # multi-image: legacy PXE image (not marked last) + EFI image
     "e1000e": "/usr/lib/ipxe/qemu/efi-e1000e.rom",
+    # single legacy image, marked last, 73.5 KiB
+    "pxe-e1000e": "/usr/lib/ipxe/qemu/pxe-e1000e.rom",
     # NVIDIA Pascal laptop VBIOS: image 0 marked last, PCIR length = the ROM,
     # the file is padded with 0xFF to 256 KiB
     "gtx1050ti": "@SHARED@/data/roms/gtx1050ti_mobile.rom",
@@ -141,9 +143,13 @@ SCENARIOS = [
     Scenario("rom-gtx1050ti-ovmf",
              "GTX ROM under OVMF (direct kernel boot), hotplug=off",
              rom="gtx1050ti", firmware="ovmf"),
-    Scenario("baseline-seed-table-gtx1050ti",
-             "the seed-style table (whole file on the first call) serves the GTX ROM",
-             rom="gtx1050ti", table="seed"),
+    # 73.5 KiB, so the seed-style table's first call (11 s per 256 KiB idle)
+    # stays clear of ACPICA's 30 s loop limit on a loaded machine; the bench
+    # runs it on the GTX ROM.
+    Scenario("baseline-seed-table-pxe-e1000e",
+             "the seed-style table (whole file on the first call) serves a single-image "
+             "ipxe ROM; seed sh walk + 8 KiB dump",
+             rom="pxe-e1000e", table="seed", sh_dump="ci"),
     Scenario("control-scope-without-s00",
              "control: bridge hotplug off + Scope(S08.S00) table: no node, no _ROM",
              rom="gtx1050ti", placement="bridge-hotplug-off", wrong_placement=True),
