@@ -8,6 +8,10 @@ ACPI ROM dumps and fake batteries inside them (design §6, issue 5).
     lab.py run --keep NAME          keep the run directory (console.log, argv)
     lab.py run --optivfio BIN NAME  also put BIN (+ its libraries) in the guest
     lab.py run --display DEV NAME   another display device at 01:00.0
+    lab.py run --optivfio BIN --guest-cmd "rom dump --from acpi -o /tmp/optivfio.rom" NAME
+                                    run optivfio commands in the guest (repeatable)
+    lab.py run --optivfio BIN --ssdt-mode fwcfg|embed NAME
+                                    boot with `optivfio ssdt` tables instead of ours
     lab.py prepare                  only build/refresh the cached kit
     lab.py bench [--rom KEY] [--optivfio BIN]   timings and ratios (minutes)
 
@@ -483,9 +487,9 @@ def check_battery(sc, tap, label, res):
     ps = res.get("power_supply", "").split()
     bats = [p for p in ps if p.startswith("BAT")]
     if sc.battery == "absent":
-        # _STA 0x0F minus "battery present" (bit 4): the driver binds but
-        # registers no power supply (acpi battery.c only adds one when the
-        # battery is present at probe ... and the seed's table says absent).
+        # _STA 0x0F, bit 4 (battery present) clear: the ACPI device exists
+        # and the battery driver binds, but drivers/acpi/battery.c adds a
+        # power supply only for a present battery.
         tap.ok(res.get("acpi_bat_status") == "15",
                "%s: _STA of the absent battery is 0x0F" % label, res.get("acpi_bat_status"))
         tap.ok(res.get("bat_present", "0") == "0",
