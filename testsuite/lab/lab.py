@@ -19,6 +19,7 @@ Environment: BUILDDIR (cache: $BUILDDIR/lab-cache), SHARED (ROM inputs),
 LAB_TIMEOUT_SCALE (multiply every guest timeout, e.g. 3 on a busy machine).
 """
 import argparse
+import json
 import hashlib
 import os
 import shutil
@@ -109,7 +110,10 @@ class Scenario:
     sh_dump: run the seed-style sh dumper ('auto': where it terminates,
              '--length' runs elsewhere use the seed's -l override)
     floor_dump: dump the whole input file with acpi-call-floor
-    optivfio: list of commands run as `optivfio ARGS` in the guest (TODO hook)
+    optivfio: list of commands run as `optivfio ARGS` in the guest
+    ov_expect: (index, text) pairs: text the optivfio command must print
+    ssdt_mode: 'fwcfg' or 'embed': the tables come from `optivfio ssdt`
+             (placement decided by optivfio from the installed QEMU)
     timeout: seconds before the guest is killed (times LAB_TIMEOUT_SCALE)
     table: 'stream' (lab-tables/ssdt_stream_rom.asl) or 'seed'
              (seed-style/ssdt_seed_rom.asl) serves the ROM from fw_cfg
@@ -119,13 +123,16 @@ class Scenario:
 
     def __init__(self, name, what, rom=None, placement="hotplug-off", firmware="seabios",
                  battery=None, sh_dump=False, floor_dump=True, optivfio=(), timeout=240,
-                 display="VGA", wrong_placement=False, table="stream"):
+                 display="VGA", wrong_placement=False, table="stream", ssdt_mode=None,
+                 ov_expect=()):
         self.name, self.what, self.rom, self.placement = name, what, rom, placement
         self.firmware, self.battery, self.sh_dump = firmware, battery, sh_dump
         self.floor_dump, self.optivfio, self.timeout = floor_dump, list(optivfio), timeout
         self.display = display
         self.wrong_placement = wrong_placement
         self.table = table
+        self.ssdt_mode = ssdt_mode
+        self.ov_expect = list(ov_expect)
         if wrong_placement:
             self.floor_dump = self.sh_dump = False
 
@@ -164,6 +171,61 @@ SCENARIOS = [
              battery="absent", floor_dump=False),
     Scenario("battery-present", "fake battery with _BIF/_BST: BAT0 in power_supply",
              battery="present", floor_dump=False),
+]
+
+
+def ov_checks(rom_ids, battery=None):
+    """What optivfio runs in the guest: guest check, then the ACPI dump.
+    The lab's GPU is QEMU's VGA (1234:1111) serving another device's ROM,
+    so the ROM's own ids are given and the dump is forced past the id check."""
+    check = ["guest", "check", "--rom-ids", rom_ids]
+    if battery:
+        check += ["--battery", battery]
+    return [check, ["rom", "dump", "--gpu", GPU, "--from", "acpi", "--force",
+                    "-o", "/tmp/optivfio.rom"]]
+
+
+# optivfio end to end (issue 5 scenarios 1-4): `optivfio ssdt` writes the
+# tables, `optivfio guest check` must pass in the guest and `optivfio rom
+# dump --from acpi` must return the input ROM byte for byte.
+SCENARIOS += [
+    Scenario("optivfio-fwcfg-gtx1050ti-hotplug-off",
+             "optivfio ssdt --mode fwcfg, GTX ROM, hotplug=off: guest check, rom dump",
+             rom="gtx1050ti", ssdt_mode="fwcfg", floor_dump=False,
+             optivfio=ov_checks("10de:1c8c"), timeout=400,
+             ov_expect=[(0, "PASS  rom"), (0, "PASS  hotplug"), (0, "PASS  layout")]),
+    Scenario("optivfio-embed-gtx1050ti-hotplug-off",
+             "optivfio ssdt --mode embed, GTX ROM, hotplug=off: guest check, rom dump",
+             rom="gtx1050ti", ssdt_mode="embed", floor_dump=False,
+             optivfio=ov_checks("10de:1c8c"),
+             ov_expect=[(0, "PASS  rom"), (0, "PASS  hotplug"), (0, "PASS  subsystem")]),
+    Scenario("optivfio-embed-e1000e-hotplug-off",
+             "optivfio ssdt --mode embed, multi-image ipxe ROM: guest check, rom dump",
+             rom="e1000e", ssdt_mode="embed", floor_dump=False,
+             optivfio=ov_checks("8086:10d3")),
+    Scenario("optivfio-embed-e1000e-hotplug-default",
+             "optivfio tables with the root port's defaults (QEMU declares S00 with "
+             "_DSM): Scope placement, guest check warns about the _DSM",
+             rom="e1000e", placement="hotplug-default", ssdt_mode="embed",
+             floor_dump=False, optivfio=ov_checks("8086:10d3"),
+             ov_expect=[(0, "PASS  rom"), (0, "WARN  hotplug")]),
+    Scenario("optivfio-embed-gtx1050ti-bridge-hotplug-off",
+             "optivfio tables with ICH9 bridge hotplug off: optivfio declares Device(S00)",
+             rom="gtx1050ti", placement="bridge-hotplug-off", ssdt_mode="embed",
+             floor_dump=False, optivfio=ov_checks("10de:1c8c")),
+    Scenario("optivfio-embed-gtx1050ti-ovmf",
+             "optivfio embed tables under OVMF: guest check, rom dump",
+             rom="gtx1050ti", firmware="ovmf", ssdt_mode="embed", floor_dump=False,
+             optivfio=ov_checks("10de:1c8c")),
+    Scenario("optivfio-battery-present",
+             "optivfio ssdt --battery present: PNP0C0A and BAT0 in the guest",
+             rom="e1000e", battery="present", ssdt_mode="embed", floor_dump=False,
+             optivfio=ov_checks("8086:10d3", "present"),
+             ov_expect=[(0, "PASS  battery")]),
+    Scenario("optivfio-battery-absent",
+             "optivfio ssdt --battery absent: PNP0C0A, no power_supply",
+             rom="e1000e", battery="absent", ssdt_mode="embed", floor_dump=False,
+             optivfio=ov_checks("8086:10d3", "absent")),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 
@@ -273,7 +335,7 @@ def guest_script(sc, rom_size, optivfio, image0_last=False):
         s += ['t0=$(uptime_s)',
               'optivfio %s >/tmp/ov.out 2>&1; result optivfio_%d_rc $?' % (cmd, i),
               'result optivfio_%d_s "$(elapsed "$t0" "$(uptime_s)")"' % i,
-              'result optivfio_%d_out "$(head -c 400 /tmp/ov.out | tr "\\n" "|")"' % i]
+              'result optivfio_%d_out "$(head -c 2000 /tmp/ov.out | tr "\\n" "|")"' % i]
     if optivfio and sc.optivfio:
         s += ['if [ -f /tmp/optivfio.rom ]; then',
               '  result optivfio_rom_sha256 "$(sha256sum /tmp/optivfio.rom | cut -d" " -f1)"',
@@ -281,26 +343,33 @@ def guest_script(sc, rom_size, optivfio, image0_last=False):
               'fi']
     # Any ACPI error while loading or running our tables (a wrong placement
     # shows up here as AE_ALREADY_EXISTS / AE_NOT_FOUND).
-    s += ["dmesg | grep -E 'ACPI (BIOS )?Error|ACPI Exception|AE_[A-Z_]+' >/tmp/acpi.err",
+    # acpi_call logs every path it could not resolve: those are probes of
+    # ours (guest check asks whether a _DSM exists), not table errors.
+    s += ["dmesg | grep -E 'ACPI (BIOS )?Error|ACPI Exception|AE_[A-Z_]+' | "
+          "grep -v 'acpi_call: Cannot get handle' >/tmp/acpi.err",
           'result acpi_errors "$(wc -l </tmp/acpi.err)"',
           'result acpi_error_first "$(head -n1 /tmp/acpi.err)"']
     return "\n".join(s) + "\n"
 
 
-def optivfio_tables(optivfio, mode, rom, declare_s00, battery, out_dir):
+def optivfio_tables(optivfio, mode, rom, bridge_hotplug, battery, out_dir):
     """Tables from `optivfio ssdt` (design §2) instead of the hand-written
-    ones. Returns (tables, fw_cfg). TODO(optivfio): the flag that picks
-    Scope vs Device(S00) (QEMU version / machine type) is not settled yet;
-    pass it here from declare_s00 once the ssdt command has it."""
+    ones. Returns (tables, fw_cfg). optivfio computes the node from the
+    default topology (root port 01.0, GPU 00.0) and decides Scope vs
+    Device(S00) itself from the installed QEMU and the bridge-hotplug knob;
+    the scenario's checks then show whether it decided right."""
     d = os.path.join(out_dir, "ssdt-" + mode)
-    cmd = [optivfio, "ssdt", "--gpu-path", "\\_SB.PCI0.S08.S00", "--mode", mode,
-           "--battery", battery or "none", "-o", d]
+    cmd = [optivfio, "ssdt", "--bridge-hotplug", "on" if bridge_hotplug else "off",
+           "--mode", mode, "--battery", battery or "none", "-o", d]
     if rom:
-        cmd += ["--rom", rom, "--fw-cfg-name", FWCFG_NAME]
+        cmd += ["--rom", rom]
+    if rom and mode == "fwcfg":
+        cmd += ["--fw-cfg-name", FWCFG_NAME]
     labkit.sh(cmd)
-    tables = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".aml"))
+    with open(os.path.join(d, "optivfio-ssdt.json")) as f:
+        tables = [os.path.join(d, t) for t in json.load(f)["tables"]]
     if not tables:
-        raise labkit.LabError("%s wrote no .aml into %s" % (" ".join(cmd), d))
+        raise labkit.LabError("%s wrote no tables into %s" % (" ".join(cmd), d))
     return tables, ([(FWCFG_NAME, rom)] if rom and mode == "fwcfg" else [])
 
 
@@ -344,9 +413,13 @@ def run_scenario(sc, tap, kit, keep=False, optivfio=None, ssdt_mode=None):
             with open(rom, "rb") as f:
                 rom_data = f.read()
             files.update(rom_files())
+        ssdt_mode = ssdt_mode or sc.ssdt_mode
         if ssdt_mode:
             # optivfio's own tables (_ROM and battery) replace the hand-written ones.
-            tables, fw_cfg = optivfio_tables(optivfio, ssdt_mode, rom, declare_s00,
+            if not optivfio:
+                tap.ok(False, "%s: needs --optivfio for its tables" % label)
+                return
+            tables, fw_cfg = optivfio_tables(optivfio, ssdt_mode, rom, pl["bridge_hotplug"],
                                              sc.battery, work)
         else:
             if sc.rom:
@@ -394,7 +467,8 @@ def run_scenario(sc, tap, kit, keep=False, optivfio=None, ssdt_mode=None):
            res.get("acpi_error_first"))
     if sc.rom:
         tap.ok(res.get("first_rom_head", "").startswith("{0x55, 0xaa,"),
-               "%s: _ROM(0, 42) of the %s table starts with 55 AA" % (label, sc.table),
+               "%s: _ROM(0, 42) of the %s table starts with 55 AA"
+               % (label, "optivfio %s" % sc.ssdt_mode if sc.ssdt_mode else sc.table),
                res.get("first_rom_head"))
         if sc.floor_dump:
             want = hashlib.sha256(rom_data).hexdigest()
@@ -412,6 +486,10 @@ def run_scenario(sc, tap, kit, keep=False, optivfio=None, ssdt_mode=None):
         for i, _ in enumerate(sc.optivfio):
             tap.ok(res.get("optivfio_%d_rc" % i) == "0", "%s: optivfio %s" %
                    (label, " ".join(sc.optivfio[i])), res.get("optivfio_%d_out" % i))
+        for i, text in sc.ov_expect:
+            out = res.get("optivfio_%d_out" % i, "")
+            tap.ok(text in out, "%s: optivfio %s says %r" % (label, sc.optivfio[i][0], text),
+                   out.replace("|", "\n"))
         if "optivfio_rom_sha256" in res:
             # optivfio sizes the ROM from its images (NPDE-aware); the file
             # may carry padding after them (the GTX one: 0xFF to 256 KiB).
