@@ -656,8 +656,9 @@ def bench(kit, rom_key, optivfio):
         os.makedirs(d)
         try:
             if name.startswith("optivfio"):
-                tables, fw_cfg = optivfio_tables(optivfio, name.split()[-1], rom, False,
-                                                 None, d)
+                tables, fw_cfg = optivfio_tables(
+                    optivfio, name.split()[-1], rom,
+                    PLACEMENTS[sc.placement]["bridge_hotplug"], None, d)
             else:
                 tables = [compile_asl(TABLES["seed" if full else "stream"], d)]
                 fw_cfg = [(FWCFG_NAME, rom)]
