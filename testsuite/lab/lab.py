@@ -112,6 +112,8 @@ class Scenario:
     floor_dump: dump the whole input file with acpi-call-floor
     optivfio: list of commands run as `optivfio ARGS` in the guest
     ov_expect: (index, text) pairs: text the optivfio command must print
+    extra: more QEMU arguments (devices on bus 0)
+    rom_bar: file whose bytes an optivfio dump from a ROM BAR must return
     ssdt_mode: 'fwcfg' or 'embed': the tables come from `optivfio ssdt`
              (placement decided by optivfio from the installed QEMU)
     timeout: seconds before the guest is killed (times LAB_TIMEOUT_SCALE)
@@ -124,7 +126,7 @@ class Scenario:
     def __init__(self, name, what, rom=None, placement="hotplug-off", firmware="seabios",
                  battery=None, sh_dump=False, floor_dump=True, optivfio=(), timeout=240,
                  display="VGA", wrong_placement=False, table="stream", ssdt_mode=None,
-                 ov_expect=()):
+                 ov_expect=(), extra=(), rom_bar=None):
         self.name, self.what, self.rom, self.placement = name, what, rom, placement
         self.firmware, self.battery, self.sh_dump = firmware, battery, sh_dump
         self.floor_dump, self.optivfio, self.timeout = floor_dump, list(optivfio), timeout
@@ -133,6 +135,7 @@ class Scenario:
         self.table = table
         self.ssdt_mode = ssdt_mode
         self.ov_expect = list(ov_expect)
+        self.extra, self.rom_bar = list(extra), rom_bar
         if wrong_placement:
             self.floor_dump = self.sh_dump = False
 
@@ -188,6 +191,8 @@ def ov_checks(rom_ids, battery=None):
 # optivfio end to end (issue 5 scenarios 1-4): `optivfio ssdt` writes the
 # tables, `optivfio guest check` must pass in the guest and `optivfio rom
 # dump --from acpi` must return the input ROM byte for byte.
+EFI_E1000E = "/usr/lib/ipxe/qemu/efi-e1000e.rom"
+
 SCENARIOS += [
     Scenario("optivfio-fwcfg-gtx1050ti-hotplug-off",
              "optivfio ssdt --mode fwcfg, GTX ROM, hotplug=off: guest check, rom dump",
@@ -222,6 +227,15 @@ SCENARIOS += [
              rom="e1000e", battery="present", ssdt_mode="embed", floor_dump=False,
              optivfio=ov_checks("8086:10d3", "present"),
              ov_expect=[(0, "PASS  battery")]),
+    # The sysfs source on a real kernel: an e1000e on bus 0 whose ROM BAR
+    # holds Debian's iPXE ROM (QEMU's default romfile for it).
+    Scenario("optivfio-sysfs-rom-e1000e",
+             "optivfio rom dump --from sysfs reads a real ROM BAR (e1000e at 00:03.0)",
+             extra=["-device", "e1000e,bus=pcie.0,addr=0x3,romfile=%s" % EFI_E1000E],
+             rom_bar=EFI_E1000E, floor_dump=False,
+             optivfio=[["rom", "dump", "--gpu", "0000:00:03.0", "--from", "sysfs",
+                        "-o", "/tmp/optivfio.rom"]],
+             ov_expect=[(0, "from sysfs")]),
     Scenario("optivfio-battery-absent",
              "optivfio ssdt --battery absent: PNP0C0A, no power_supply",
              rom="e1000e", battery="absent", ssdt_mode="embed", floor_dump=False,
@@ -383,7 +397,8 @@ def boot(kit, sc, work, script, tables, fw_cfg, files, binaries, modules, timeou
     tag = "optivfio-lab-%s-%d" % (sc.name, os.getpid())
     argv = labkit.qemu_argv(kit, initrd, console, work, firmware=sc.firmware,
                             root_port=pl["root_port"], bridge_hotplug=pl["bridge_hotplug"],
-                            display=sc.display, tables=tables, fw_cfg=fw_cfg, tag=tag)
+                            display=sc.display, tables=tables, fw_cfg=fw_cfg, tag=tag,
+                            extra=sc.extra)
     with open(os.path.join(work, "argv"), "w") as f:
         f.write(" ".join("'%s'" % a for a in argv) + "\n")
     scale = float(os.environ.get("LAB_TIMEOUT_SCALE", "1"))
@@ -490,7 +505,14 @@ def run_scenario(sc, tap, kit, keep=False, optivfio=None, ssdt_mode=None):
             out = res.get("optivfio_%d_out" % i, "")
             tap.ok(text in out, "%s: optivfio %s says %r" % (label, sc.optivfio[i][0], text),
                    out.replace("|", "\n"))
-        if "optivfio_rom_sha256" in res:
+        if "optivfio_rom_sha256" in res and sc.rom_bar:
+            with open(sc.rom_bar, "rb") as f:
+                bar = f.read()
+            tap.ok(res["optivfio_rom_sha256"] == hashlib.sha256(bar).hexdigest(),
+                   "%s: optivfio rom dump from the ROM BAR equals %s (%d bytes)"
+                   % (label, sc.rom_bar, len(bar)),
+                   "got %s bytes" % res.get("optivfio_rom_size"))
+        elif "optivfio_rom_sha256" in res:
             # optivfio sizes the ROM from its images (NPDE-aware); the file
             # may carry padding after them (the GTX one: 0xFF to 256 KiB).
             # Its bytes must be the input's, and at least the PCIR chain.
