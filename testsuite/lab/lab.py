@@ -632,7 +632,10 @@ def bench_script(size, full, optivfio):
               'result sh_sha256 "$(sha256sum /tmp/sh.rom | cut -d" " -f1)"']
     if full and optivfio:
         s += ['t0=$(uptime_s)',
-              'optivfio rom dump --from acpi -o /tmp/ov.rom >/tmp/ov.out 2>&1',
+              # The lab GPU is QEMU's VGA (the boot VGA, 1234:1111) serving
+              # another device's ROM: name it and skip the id check.
+              'optivfio rom dump --gpu %s --from acpi --force -o /tmp/ov.rom '
+              '>/tmp/ov.out 2>&1' % GPU,
               'result ov_rc $?',
               'result ov_s "$(elapsed "$t0" "$(uptime_s)")"',
               'result ov_out "$(head -c 300 /tmp/ov.out | tr "\\n" "|")"',
