@@ -300,12 +300,6 @@ def run(a, tap):
            (label, " (created: %s)" % ", ".join(created) if created else ""))
     kit = labkit.prepare(CACHE)
     work = tempfile.mkdtemp(prefix="run-libvirt-", dir=CACHE)
-    # libvirt's own tree: short, for the QEMU monitor socket under it
-    # (sun_path is 108 bytes; a build tree's path may be long).
-    root = tempfile.mkdtemp(prefix="ovlv-", dir="/tmp" if os.path.isdir("/tmp") else None)
-    os.makedirs(os.path.join(root, "etc"))
-    with open(os.path.join(root, "etc", "qemu.conf"), "w") as f:
-        f.write(QEMU_CONF)
     name = "ovlab-%d" % os.getpid()
     console = os.path.join(work, "console.log")
     t_start = time.time()
@@ -333,7 +327,7 @@ def run(a, tap):
                    "-o", patched])
         swapped = os.path.join(work, "swapped.xml")
         alias = swap_hostdev_for_vga(patched, swapped)
-    except (labkit.LabError, OSError, KeyError, ET.ParseError) as e:
+    except (labkit.LabError, OSError, KeyError, AttributeError, ET.ParseError) as e:
         tap.ok(False, "%s: setup (optivfio ssdt, vm libvirt, initramfs)" % label, e)
         return
     tap.ok(True, "%s: optivfio ssdt --mode embed (%d tables) and vm libvirt patched "
@@ -344,6 +338,12 @@ def run(a, tap):
                            stderr=subprocess.STDOUT, text=True)
         tap.ok(p.returncode == 0, "virt-xml-validate %s" % os.path.basename(path), p.stdout)
 
+    # libvirt's own tree: short, for the QEMU monitor socket under it
+    # (sun_path is 108 bytes; a build tree's path may be long).
+    root = tempfile.mkdtemp(prefix="ovlv-", dir="/tmp" if os.path.isdir("/tmp") else None)
+    os.makedirs(os.path.join(root, "etc"))
+    with open(os.path.join(root, "etc", "qemu.conf"), "w") as f:
+        f.write(QEMU_CONF)
     virsh = Virsh(root, os.path.join(work, "virsh.log"))
     defined = False
     r = {}
