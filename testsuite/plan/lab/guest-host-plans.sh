@@ -14,6 +14,8 @@
 #   modules from the guest kernel's /lib/modules/$(uname -r) (with depmod's
 #   index): vfio, vfio_iommu_type1, vfio_pci, snd_hda_intel; snd_hda_intel
 #   loaded and bound to 01:00.1 at the start, vfio_pci NOT loaded.
+#   rmmod and dmesg (busybox); acpi_call may be loaded (the reset part
+#   unloads it: the lab's firmware has no _OFF/_ON on the GPU's node).
 # Usage: guest-host-plans.sh [OPTIVFIO]   (default: optivfio in PATH)
 set -u
 OV=${1:-optivfio}
@@ -28,6 +30,17 @@ not_ok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $*"; }
 check() { what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 drv() { [ -e "$D/$1/driver" ] && basename "$(readlink "$D/$1/driver")" || echo none; }
 ovr() { cat "$D/$1/driver_override"; }
+not_loaded() { ! grep -q "^$1 " /proc/modules; }
+# Every PCI function with its driver and driver_override: "the host as it was".
+listing() { for d in "$D"/*; do b=${d##*/}; echo "$b $(drv "$b") $(ovr "$b")"; done; }
+same_listing() {
+	listing >/tmp/listing.now
+	cmp -s "$1" /tmp/listing.now && return 0
+	echo "# listing differs from $1:"; diff "$1" /tmp/listing.now | sed 's/^/#   /'
+	return 1
+}
+# How often the kernel enumerated a function ("pci BDF: [vvvv:dddd] type ..").
+enumerated() { dmesg | grep -c "pci $1: \[[0-9a-f]*:[0-9a-f]*\] type"; }
 
 grep -q 'optivfio.lab=1' /proc/cmdline || {
 	echo "Bail out! not the lab guest (no optivfio.lab=1 on the kernel command line)"
@@ -36,9 +49,13 @@ grep -q 'optivfio.lab=1' /proc/cmdline || {
 rm -rf "$ST"
 gpu0=$(drv $GPU) aud0=$(drv $AUD) ovr0=$(ovr $GPU) aovr0=$(ovr $AUD)
 echo "# start: $GPU driver=$gpu0 override=$ovr0, $AUD driver=$aud0 override=$aovr0"
+listing >/tmp/listing.start
+cut -d' ' -f1 /proc/modules >/tmp/modules.start
 
 "$OV" doctor; rc=$?
 check "doctor: nothing blocks (exit 0)" [ "$rc" -eq 0 ]
+check "the IOMMU group holds the GPU and its audio function only" \
+	[ "$(cd "$D/$GPU/iommu_group/devices" && echo *)" = "$GPU $AUD" ]
 
 "$OV" host prepare --dry-run; rc=$?
 check "prepare --dry-run: exit 0" [ "$rc" -eq 0 ]
@@ -61,23 +78,38 @@ check "release: GPU override back ($ovr0)" [ "$(ovr $GPU)" = "$ovr0" ]
 check "release: audio driver back ($aud0)" [ "$(drv $AUD)" = "$aud0" ]
 check "release: audio override back ($aovr0)" [ "$(ovr $AUD)" = "$aovr0" ]
 check "release: journal gone" [ ! -e "$ST/journal-$GPU.json" ]
-check "release: vfio_pci unloaded again" ! grep -q '^vfio_pci ' /proc/modules
+check "release: vfio_pci unloaded again" not_loaded vfio_pci
+check "release: every function's driver and override as at the start" \
+	same_listing /tmp/listing.start
+cut -d' ' -f1 /proc/modules | grep -vxF -f /tmp/modules.start |
+	sed 's/^/# left loaded after release (dependencies of vfio_pci): /'
 
 # The remove/rescan part of host reset (runtime PM here: no bbswitch,
-# no acpi_call, no nvidia in the guest).
+# no nvidia in the guest, and no acpi_call: with it loaded the plan powers
+# the GPU through \..S00._OFF/_ON, which QEMU's firmware does not have).
+rmmod acpi_call 2>/dev/null
 "$OV" host reset --state-dir "$ST"; rc=$?
 check "reset without --yes: not run (exit 1)" [ "$rc" -eq 1 ]
-"$OV" host reset --yes --state-dir "$ST"; rc=$?
+for f in 0000:00:01.0 $GPU $AUD; do echo "$f $(enumerated "$f")"; done >/tmp/enum.before
+listing >/tmp/listing.reset
+"$OV" host reset --yes --state-dir "$ST" >/tmp/out 2>&1; rc=$?
+cat /tmp/out
 check "reset --yes: exit 0" [ "$rc" -eq 0 ]
+check "reset: powered through runtime PM" grep -q "power/control\|runtime PM" /tmp/out
 for f in 0000:00:01.0 $GPU $AUD; do
+	n0=$(grep "^$f " /tmp/enum.before | cut -d' ' -f2)
+	check "reset: $f removed and enumerated again" [ "$(enumerated "$f")" -eq $((n0 + 1)) ]
 	check "reset: $f back on the bus" [ -e "$D/$f/config" ]
 	check "reset: $f config space not all ones" \
 		[ "$(od -An -tx1 -N4 "$D/$f/config" | tr -d ' \n')" != ffffffff ]
 done
 check "reset: audio driver back ($aud0)" [ "$(drv $AUD)" = "$aud0" ]
+check "reset: every function's driver and override as before" \
+	same_listing /tmp/listing.reset
 
 # Prepare failing midway: vfio_pci cannot load (modprobe.d install command:
 # libkmod runs it and it fails), so step 3 fails after the audio steps.
+listing >/tmp/listing.fail
 mkdir -p /etc/modprobe.d
 echo "install vfio_pci /bin/false" >/etc/modprobe.d/optivfio-lab.conf
 "$OV" host prepare --state-dir "$ST" 2>/tmp/err; rc=$?
@@ -90,6 +122,9 @@ check "failing prepare: GPU as before ($gpu0)" [ "$(drv $GPU)" = "$gpu0" ]
 check "failing prepare: audio driver back ($aud0)" [ "$(drv $AUD)" = "$aud0" ]
 check "failing prepare: audio override back ($aovr0)" [ "$(ovr $AUD)" = "$aovr0" ]
 check "failing prepare: no journal" [ ! -e "$ST/journal-$GPU.json" ]
+check "failing prepare: vfio_pci not loaded" not_loaded vfio_pci
+check "failing prepare: every function's driver and override as before" \
+	same_listing /tmp/listing.fail
 
 echo "1..$N"
 [ "$FAILED" -eq 0 ]
