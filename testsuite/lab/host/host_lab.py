@@ -83,16 +83,22 @@ def closure(deps, names):
 
 def module_tree(kit):
     """The cached guest module tree for @kit: returns its lib/modules/<abi>."""
-    dest = os.path.join(CACHE, "hostlab-modules-" + os.path.basename(kit.path))
+    # Its own directory: labkit prunes "*.tmp", "kit-*" and other
+    # "*-amd64-*" entries of the cache under a lock this code does not hold.
+    base = os.path.join(CACHE, "hostlab")
+    os.makedirs(base, exist_ok=True)
+    dest = os.path.join(base, os.path.basename(kit.path))
     tree = os.path.join(dest, "lib", "modules", kit.abi)
-    with open(os.path.join(CACHE, ".hostlab.lock"), "w") as lock:
+    with open(os.path.join(base, ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if os.path.exists(os.path.join(dest, "done")):
             return tree
-        for old in glob.glob(os.path.join(CACHE, "hostlab-modules-*")):
-            shutil.rmtree(old, ignore_errors=True)
+        # Trees of older kits, and what killed runs left half built.
+        for old in os.listdir(base):
+            if old != ".lock":
+                shutil.rmtree(os.path.join(base, old), ignore_errors=True)
         t0 = time.time()
-        work = tempfile.mkdtemp(prefix="hostlab-", dir=CACHE)
+        work = tempfile.mkdtemp(prefix="work-", dir=base)
         try:
             _build_tree(kit, work, dest)
         finally:
