@@ -53,8 +53,24 @@ echo "# start: $GPU driver=$gpu0 override=$ovr0, $AUD driver=$aud0 override=$aov
 listing >/tmp/listing.start
 cut -d' ' -f1 /proc/modules >/tmp/modules.start
 
-"$OV" doctor; rc=$?
+"$OV" doctor >/tmp/doctor.out 2>&1; rc=$?
+cat /tmp/doctor.out
 check "doctor: nothing blocks (exit 0)" [ "$rc" -eq 0 ]
+check "doctor: the IOMMU check passes" grep -q "^PASS  iommu" /tmp/doctor.out
+check "doctor: the group check passes" grep -q "^PASS  group" /tmp/doctor.out
+check "doctor: vfio_pci available" grep -q "^PASS  vfio " /tmp/doctor.out
+check "doctor: warns about the bound HDMI audio" grep -q "^WARN  hdmi-audio" /tmp/doctor.out
+if [ -e /proc/acpi/call ]; then
+	# The lab's firmware has no _ROM on the GPU's node (no table loaded).
+	printf '%s._ROM 0 4' "$(cat "$D/$GPU/firmware_node/path")" >/proc/acpi/call
+	reply=$(tr -d '\000' </proc/acpi/call)
+	echo "# acpi_call ._ROM: $reply"
+	check "acpi_call: the GPU's node has no _ROM here" [ "$reply" = "Error: AE_NOT_FOUND" ]
+	# Known (doctor.c check_rom): rom-acpi PASSes on acpi_call + an ACPI
+	# path alone, without calling _ROM. Reported, not a check yet.
+	grep -q "^PASS  rom-acpi" /tmp/doctor.out &&
+		echo "# known issue: doctor PASSes rom-acpi, but the node has no _ROM"
+fi
 check "the IOMMU group holds the GPU and its audio function only" \
 	[ "$(cd "$D/$GPU/iommu_group/devices" && echo *)" = "$GPU $AUD" ]
 
