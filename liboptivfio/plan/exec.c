@@ -504,6 +504,13 @@ static int run_steps(struct ov_ctx *ctx, struct ov_plan *plan, const struct ov_e
 		if (r == 0) {
 			*acted = true;
 			r = act(ctx, o->ops, s);
+			/*
+			 * ACPICA found no such method (the ops' contract, exec.h):
+			 * nothing ran, so nothing is half done and the rollback must
+			 * not call the opposite method (it is missing just as well).
+			 */
+			if (r == -ENOENT && s->kind == OV_STEP_ACPI_CALL)
+				*acted = false;
 		}
 		if (r == 0)
 			r = verify(ctx, plan, s, st);

@@ -32,6 +32,7 @@ struct ov_exec_ops {
 	int (*load_module)(struct ov_ctx *ctx, const char *name);
 	int (*unload_module)(struct ov_ctx *ctx, const char *name);
 	int (*run_program)(struct ov_ctx *ctx, const char *cmdline);
+	/* -ENOENT only when nothing ran (no such method, no acpi_call). */
 	int (*acpi_call)(struct ov_ctx *ctx, const char *method);
 	int (*bbswitch)(struct ov_ctx *ctx, const char *state);
 };

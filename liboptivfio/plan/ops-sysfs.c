@@ -167,7 +167,10 @@ static int sysfs_run_program(struct ov_ctx *ctx, const char *cmdline)
 /*
  * _OFF/_ON through acpi_call, with the rom module's transport (one
  * command, one reply; facts-rom-acpicall §1). An "Error: AE_..." reply is
- * a failure even though the write itself succeeded.
+ * a failure even though the write itself succeeded. AE_NOT_FOUND: ACPICA
+ * found no such method and ran nothing; that is -ENOENT (exec.h), so the
+ * executor does not undo a step that never happened (the lab's firmware
+ * has no _OFF/_ON on the GPU's node: testsuite/plan/lab/).
  */
 static int sysfs_acpi_call(struct ov_ctx *ctx, const char *method)
 {
@@ -182,9 +185,16 @@ static int sysfs_acpi_call(struct ov_ctx *ctx, const char *method)
 		return ov_ctx_fail(ctx, ENOMEM, "out of memory");
 	r = ov_acpi_call_proc_ops.call(ctx, method, reply, OV_ACPI_REPLY_MAX);
 	if (r == 0 && ov_acpi_reply_parse(reply, NULL, 0, &rep) == 0 &&
-	    rep.kind == OV_ACPI_REPLY_ERROR)
-		r = ov_ctx_fail(ctx, EIO, "acpi_call %s: %s (%s)", method, rep.error,
-				ov_acpi_error_explain(rep.error));
+	    rep.kind == OV_ACPI_REPLY_ERROR) {
+		/* Not ov_acpi_error_explain(): its words are about _ROM. */
+		if (strcmp(rep.error, "AE_NOT_FOUND") == 0)
+			r = ov_ctx_fail(ctx, ENOENT, "acpi_call %s: AE_NOT_FOUND (the firmware "
+					"has no such method: nothing ran)", method);
+		else
+			r = ov_ctx_fail(ctx, EIO, "acpi_call %s: %s (%s)", method, rep.error,
+					strncmp(rep.error, "AE_AML_", 7) == 0 ?
+					"the method failed while running" : "ACPI error");
+	}
 	free(reply);
 	return r;
 }
