@@ -8,6 +8,7 @@
 #include "plan/exec.h"
 #include "plan/ops.h"
 #include "plan/plan.h"
+#include "rom/acpi-call.h"
 #include "rom/rom.h"
 #include "core/ctx.h"
 #include "core/fileio.h"
@@ -190,6 +191,38 @@ static int check_audio(struct ov_ctx *ctx, struct ov_doctor *d, const struct ov_
 		   audio->driver);
 }
 
+/*
+ * Ask the firmware: _ROM(0, 42) must answer with a ROM header (55 AA).
+ * Only on this machine's /proc: a --root tree can not run ACPI methods.
+ */
+static int check_rom_acpi(struct ov_ctx *ctx, struct ov_doctor *d, const char *path)
+{
+	char cmd[320], reply[512];
+	struct ov_acpi_reply rep;
+	uint8_t head[42];
+
+	if (ov_acpi_call_check(ctx) < 0)
+		return add(ctx, d, "rom-acpi", OV_CHECK_PASS, NULL,
+			   "acpi_call is loaded and the GPU has an ACPI node (%s); _ROM not "
+			   "evaluated here (%s)", path, ov_ctx_error(ctx));
+	if (ov_acpi_rom_command(cmd, sizeof(cmd), path, 0, sizeof(head)) < 0 ||
+	    ov_acpi_call_proc_ops.call(ctx, cmd, reply, sizeof(reply)) < 0 ||
+	    ov_acpi_reply_parse(reply, head, sizeof(head), &rep) < 0)
+		return add(ctx, d, "rom-acpi", OV_CHECK_WARN, NULL, "%s._ROM: %s", path,
+			   ov_ctx_error(ctx));
+	if (rep.kind == OV_ACPI_REPLY_BUFFER && rep.n_bytes >= 2 &&
+	    head[0] == 0x55 && head[1] == 0xAA)
+		return add(ctx, d, "rom-acpi", OV_CHECK_PASS, NULL,
+			   "%s._ROM answers with a ROM header: 'optivfio rom dump --from acpi' "
+			   "can read it", path);
+	if (rep.kind == OV_ACPI_REPLY_ERROR && strcmp(rep.error, "AE_NOT_FOUND") == 0)
+		return add(ctx, d, "rom-acpi", OV_CHECK_WARN, "use the ROM BAR or a ROM file",
+			   "%s has no _ROM: this firmware does not serve the VBIOS through ACPI",
+			   path);
+	return add(ctx, d, "rom-acpi", OV_CHECK_WARN, "use the ROM BAR or a ROM file",
+		   "%s._ROM(0, 42) does not answer with a ROM header (%.60s)", path, reply);
+}
+
 static int check_rom(struct ov_ctx *ctx, struct ov_doctor *d, const struct ov_pci_dev *gpu,
 		     const struct ov_plan_env *env, const char *rom_file)
 {
@@ -206,8 +239,7 @@ static int check_rom(struct ov_ctx *ctx, struct ov_doctor *d, const struct ov_pc
 		return r;
 
 	if (*gpu->acpi_path && env->has_acpi_call)
-		r = add(ctx, d, "rom-acpi", OV_CHECK_PASS, NULL,
-			"%s._ROM reachable through /proc/acpi/call", gpu->acpi_path);
+		r = check_rom_acpi(ctx, d, gpu->acpi_path);
 	else if (*gpu->acpi_path)
 		r = add(ctx, d, "rom-acpi", OV_CHECK_WARN,
 			"modprobe acpi_call (package acpi-call-dkms), then "

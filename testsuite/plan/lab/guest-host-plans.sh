@@ -66,10 +66,9 @@ if [ -e /proc/acpi/call ]; then
 	reply=$(tr -d '\000' </proc/acpi/call)
 	echo "# acpi_call ._ROM: $reply"
 	check "acpi_call: the GPU's node has no _ROM here" [ "$reply" = "Error: AE_NOT_FOUND" ]
-	# Known (doctor.c check_rom): rom-acpi PASSes on acpi_call + an ACPI
-	# path alone, without calling _ROM. Reported, not a check yet.
-	grep -q "^PASS  rom-acpi" /tmp/doctor.out &&
-		echo "# known issue: doctor PASSes rom-acpi, but the node has no _ROM"
+	# doctor asks the firmware itself: no _ROM here is a WARN, not a PASS.
+	check "doctor: rom-acpi says the node has no _ROM" \
+		grep -q "^WARN  rom-acpi .* has no _ROM" /tmp/doctor.out
 fi
 check "the IOMMU group holds the GPU and its audio function only" \
 	[ "$(cd "$D/$GPU/iommu_group/devices" && echo *)" = "$GPU $AUD" ]
