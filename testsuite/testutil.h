@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "core/ctx.h"
+#include "core/fileio.h"
+
 /* A fresh directory under $BUILDDIR (or /tmp) for one test; caller frees. */
 static inline char *tu_tempdir(void)
 {
@@ -46,4 +49,20 @@ static inline void tu_rm_rf(const char *dir)
 	if (system(cmd) != 0)
 		abort();
 	free(cmd);
+}
+
+/* A ROM from $SHARED/data/roms (the real VBIOS images; never copied into the repo). */
+static inline uint8_t *tu_load_shared_rom(const char *name, size_t *len)
+{
+	const char *shared = getenv("SHARED");
+	struct ov_ctx *ctx;
+	uint8_t *data = NULL;
+	char path[4096];
+
+	assert_non_null(shared);
+	snprintf(path, sizeof(path), "%s/data/roms/%s", shared, name);
+	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
+	assert_int_equal(ov_read_file(ctx, path, &data, len), 0);
+	ov_ctx_free(ctx);
+	return data;
 }

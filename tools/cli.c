@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cli.h"
+#include "core/bdf.h"
 #include "core/ctx.h"
 
 #include <stdarg.h>
@@ -67,4 +68,12 @@ bool ov_cli_wants_help(int argc, char **argv)
 			return true;
 	}
 	return false;
+}
+
+int ov_cli_parse_bdf(const char *cmd, const char *option, const char *arg, struct ov_bdf *ret)
+{
+	if (ov_bdf_parse(arg, ret))
+		return 0;
+	return ov_cli_usage_error(cmd, "%s %s: not a PCI address (like 0000:01:00.0)",
+				  option, arg);
 }

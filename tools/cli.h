@@ -44,5 +44,13 @@ int ov_cli_usage_error(const char *cmd, const char *fmt, ...)
 void ov_cli_hint(struct ov_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+struct ov_bdf;
+
+/*
+ * Parse the BDF given to @option of @cmd ("groups "): 0, or the usage
+ * error printed and OV_EXIT_USAGE returned.
+ */
+int ov_cli_parse_bdf(const char *cmd, const char *option, const char *arg, struct ov_bdf *ret);
+
 /* True when argv has -h or --help before any "--". */
 bool ov_cli_wants_help(int argc, char **argv);

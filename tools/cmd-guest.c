@@ -65,9 +65,8 @@ int cmd_guest(struct ov_cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
-			if (!ov_bdf_parse(optarg, &want))
-				return ov_cli_usage_error("guest check ", "--gpu %s: not a PCI "
-							  "address (like 0000:01:00.0)", optarg);
+			if (ov_cli_parse_bdf("guest check ", "--gpu", optarg, &want))
+				return OV_EXIT_USAGE;
 			o.gpu = &want;
 			break;
 		case 'i':

@@ -82,9 +82,8 @@ int cmd_hook(struct ov_cli *cli, int argc, char **argv)
 			domains[o.n_domains++] = optarg;
 			break;
 		case 'g':
-			if (!ov_bdf_parse(optarg, &bdf))
-				return ov_cli_usage_error("hook ", "--gpu %s: not a PCI address",
-							  optarg);
+			if (ov_cli_parse_bdf("hook ", "--gpu", optarg, &bdf))
+				return OV_EXIT_USAGE;
 			o.gpu = optarg;
 			break;
 		case 's':

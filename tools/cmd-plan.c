@@ -78,9 +78,8 @@ static int parse_host(int argc, char **argv, struct host_opts *o)
 	while ((c = getopt_long(argc - 1, argv + 1, "nyh", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
-			if (!ov_bdf_parse(optarg, &o->want))
-				return ov_cli_usage_error("host ", "--gpu %s: not a PCI address "
-							  "(like 0000:01:00.0)", optarg);
+			if (ov_cli_parse_bdf("host ", "--gpu", optarg, &o->want))
+				return OV_EXIT_USAGE;
 			o->has_gpu = true;
 			break;
 		case 'n':

@@ -99,9 +99,8 @@ static int pick_device(struct dump_job *job, const char *gpu)
 	struct ov_bdf bdf;
 
 	if (gpu) {
-		if (!ov_bdf_parse(gpu, &bdf))
-			return ov_cli_usage_error("rom dump ", "--gpu: '%s' is not a PCI address "
-						  "(like 0000:01:00.0)", gpu);
+		if (ov_cli_parse_bdf("rom dump ", "--gpu", gpu, &bdf))
+			return OV_EXIT_USAGE;
 		ov_bdf_format(&bdf, job->bdf);
 		return 0;
 	}

@@ -53,7 +53,6 @@ static const char setup_help[] =
 
 struct setup {
 	struct ov_cli *cli;
-	const char *dir;
 	char abs[PATH_MAX];		/* DIR, absolute: paths in the VM config */
 	char gpu[OV_BDF_STRLEN];
 	bool blocked;
@@ -255,9 +254,8 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
-			if (!ov_bdf_parse(optarg, &b))
-				return ov_cli_usage_error("setup ", "--gpu %s: not a PCI address "
-							  "(like 0000:01:00.0)", optarg);
+			if (ov_cli_parse_bdf("setup ", "--gpu", optarg, &b))
+				return OV_EXIT_USAGE;
 			o->gpu = optarg;
 			break;
 		case 'r':
@@ -457,7 +455,6 @@ int cmd_setup(struct ov_cli *cli, int argc, char **argv)
 	r = parse(argc, argv, &o);
 	if (r)
 		return r < 0 ? OV_EXIT_OK : r;
-	s.dir = o.out;
 	if (mkdir(o.out, 0755) < 0)
 		return ov_cli_error("setup: %s: %s", o.out, errno == EEXIST ?
 				    "already exists (give a new directory)" : strerror(errno));

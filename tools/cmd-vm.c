@@ -102,9 +102,8 @@ static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_co
 	int r;
 
 	if (o->gpu) {
-		if (!ov_bdf_parse(o->gpu, &want))
-			return ov_cli_usage_error("vm ", "--gpu: not a PCI address: %s",
-						  o->gpu);
+		if (ov_cli_parse_bdf("vm ", "--gpu", o->gpu, &want))
+			return OV_EXIT_USAGE;
 		have_want = true;
 	}
 	if ((o->sub_vendor != NULL) != (o->sub_device != NULL))

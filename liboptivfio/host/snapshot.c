@@ -187,8 +187,12 @@ static int copy_file(struct snap *s, const char *hp, mode_t mode)
 			break;
 		}
 		len += (size_t)n;
-		if (len == sizeof(buf))
-			break;
+		if (len == sizeof(buf)) {
+			/* No attribute we copy is this big: leave it out, do not cut it. */
+			close(fd);
+			s->st.skipped++;
+			return 0;
+		}
 	}
 	close(fd);
 

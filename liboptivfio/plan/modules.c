@@ -73,23 +73,35 @@ int ov_kmod_lookup(struct ov_ctx *ctx, struct kmod_ctx *k, const char *name,
 	return 0;
 }
 
+/* A libkmod context and the module @name in it; both released by the caller. */
+static int open_module(struct ov_ctx *ctx, const char *name, struct kmod_ctx **k,
+		       struct kmod_module **m)
+{
+	int r;
+
+	r = ov_kmod_open(ctx, k);
+	if (r < 0)
+		return r;
+	r = ov_kmod_lookup(ctx, *k, name, m);
+	if (r < 0)
+		kmod_unref(*k);
+	return r;
+}
+
 int ov_module_available(struct ov_ctx *ctx, const char *name, bool *builtin)
 {
 	struct kmod_ctx *k;
 	struct kmod_module *m;
 	int r;
 
-	r = ov_kmod_open(ctx, &k);
+	r = open_module(ctx, name, &k, &m);
 	if (r < 0)
 		return r;
-	r = ov_kmod_lookup(ctx, k, name, &m);
-	if (r == 0) {
-		/* No path: listed in modules.builtin. */
-		*builtin = kmod_module_get_path(m) == NULL;
-		kmod_module_unref(m);
-	}
+	/* No path: listed in modules.builtin. */
+	*builtin = kmod_module_get_path(m) == NULL;
+	kmod_module_unref(m);
 	kmod_unref(k);
-	return r;
+	return 0;
 }
 
 int ov_kmod_load(struct ov_ctx *ctx, const char *name)
@@ -98,17 +110,14 @@ int ov_kmod_load(struct ov_ctx *ctx, const char *name)
 	struct kmod_module *m;
 	int r;
 
-	r = ov_kmod_open(ctx, &k);
+	r = open_module(ctx, name, &k, &m);
 	if (r < 0)
 		return r;
-	r = ov_kmod_lookup(ctx, k, name, &m);
-	if (r == 0) {
-		/* modprobe semantics: dependencies first, softdeps, install commands. */
-		r = kmod_module_probe_insert_module(m, 0, NULL, NULL, NULL, NULL);
-		if (r < 0)
-			r = ov_ctx_fail(ctx, -r, "load module %s: %s", name, strerror(-r));
-		kmod_module_unref(m);
-	}
+	/* modprobe semantics: dependencies first, softdeps, install commands. */
+	r = kmod_module_probe_insert_module(m, 0, NULL, NULL, NULL, NULL);
+	if (r < 0)
+		r = ov_ctx_fail(ctx, -r, "load module %s: %s", name, strerror(-r));
+	kmod_module_unref(m);
 	kmod_unref(k);
 	return r;
 }

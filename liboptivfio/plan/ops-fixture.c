@@ -331,12 +331,31 @@ static int stash_links_into(struct ov_ctx *ctx, const char *dir, const char *ins
 	return r;
 }
 
+/* stash_links_into() for every PARENT/<entry>SUFFIX (IOMMU groups, drivers). */
+static int stash_links_in_subdirs(struct ov_ctx *ctx, const char *parent, const char *suffix,
+				  const char *inside)
+{
+	DIR *d = opendir(parent);
+	struct dirent *e;
+	int r = 0;
+
+	while (d && r == 0 && (e = readdir(d))) {
+		char sub[PATH_MAX + 300];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s%s", parent, e->d_name, suffix);
+		r = stash_links_into(ctx, sub, inside);
+	}
+	if (d)
+		closedir(d);
+	return r;
+}
+
 static int fx_remove(struct ov_ctx *ctx, const char *bdf)
 {
 	char dev[PATH_MAX], real[PATH_MAX], bus[PATH_MAX], groups[PATH_MAX];
 	char stash[PATH_MAX], stashdir[PATH_MAX], drivers[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
 	int r;
 
 	if (dev_path(ctx, dev, sizeof(dev), bdf, "") < 0 ||
@@ -349,30 +368,11 @@ static int fx_remove(struct ov_ctx *ctx, const char *bdf)
 		return ov_ctx_fail(ctx, errno, "%s: %s", dev, strerror(errno));
 
 	r = stash_links_into(ctx, bus, real);
-	d = r == 0 ? opendir(groups) : NULL;
-	while (d && r == 0 && (e = readdir(d))) {
-		char gdev[PATH_MAX + 300];
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(gdev, sizeof(gdev), "%s/%s/devices", groups, e->d_name);
-		r = stash_links_into(ctx, gdev, real);
-	}
-	if (d)
-		closedir(d);
+	if (r == 0)
+		r = stash_links_in_subdirs(ctx, groups, "/devices", real);
 	/* The drivers' links to it (drivers/<drv>/<bdf>) go too. */
-	d = r == 0 && ov_host_path(ctx, drivers, sizeof(drivers), "/sys/bus/pci/drivers") == 0 ?
-	    opendir(drivers) : NULL;
-	while (d && r == 0 && (e = readdir(d))) {
-		char ddir[PATH_MAX + 300];
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(ddir, sizeof(ddir), "%s/%s", drivers, e->d_name);
-		r = stash_links_into(ctx, ddir, real);
-	}
-	if (d)
-		closedir(d);
+	if (r == 0 && ov_host_path(ctx, drivers, sizeof(drivers), "/sys/bus/pci/drivers") == 0)
+		r = stash_links_in_subdirs(ctx, drivers, "", real);
 	if (r < 0)
 		return r;
 	if (mkdir(stashdir, 0755) < 0 && errno != EEXIST)

@@ -14,7 +14,9 @@ for f in report.txt doctor.txt vbios.rom ssdt/optivfio-ssdt.json ssdt/ssdt-rom-1
 	domain.xml host-prepare-plan.txt; do
 	check "wrote $f" [ -s "$D/$f" ]
 done
-check "report printed and kept" sh -c "grep -q '^GPU: *0000:01:00.0' '$TMP/out' && cmp -s '$D/report.txt' '$TMP/out' || grep -q 'IOMMU group 1 can go to a VM whole' '$D/report.txt'"
+check "report names the GPU and its group" sh -c "grep -q '^GPU: *0000:01:00.0 .*\[10de:1c8d\]' '$TMP/out' && grep -q 'IOMMU group 1 can go to a VM whole' '$TMP/out'"
+# stdout is "optivfio setup wrote DIR", a blank line, then the report itself.
+check "report.txt is the printed report" sh -c "tail -n +3 '$TMP/out' | cmp -s - '$D/report.txt'"
 # The synthetic ROM's chain is 25 units of 512 bytes (make-fixtures.py).
 head -c 12800 "$ROMBAR" >"$TMP/chain"
 check "vbios.rom is the ROM BAR's chain" cmp -s "$D/vbios.rom" "$TMP/chain"

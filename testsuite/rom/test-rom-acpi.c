@@ -129,21 +129,6 @@ static void paths_and_commands(void **state)
 
 /* ---- the dump loop -------------------------------------------------------- */
 
-static uint8_t *load_shared(const char *name, size_t *len)
-{
-	const char *shared = getenv("SHARED");
-	struct ov_ctx *ctx;
-	uint8_t *data = NULL;
-	char path[4096];
-
-	assert_non_null(shared);
-	snprintf(path, sizeof(path), "%s/data/roms/%s", shared, name);
-	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
-	assert_int_equal(ov_read_file(ctx, path, &data, len), 0);
-	ov_ctx_free(ctx);
-	return data;
-}
-
 static void sim_init(struct sim *s, const uint8_t *rom, size_t len, enum sim_firmware fw)
 {
 	memset(s, 0, sizeof(*s));
@@ -193,7 +178,7 @@ static void dumps_real_roms(void **state)
 	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
 	for (size_t i = 0; i < sizeof(roms) / sizeof(roms[0]); i++) {
 		size_t flen, len;
-		uint8_t *file = load_shared(roms[i].file, &flen);
+		uint8_t *file = tu_load_shared_rom(roms[i].file, &flen);
 
 		for (size_t f = 0; f < sizeof(fws) / sizeof(fws[0]); f++) {
 			struct ov_acpi_dump_stats st;
@@ -221,7 +206,7 @@ static void adapts_to_a_bigger_module_buffer(void **state)
 	struct ov_ctx *ctx;
 	struct sim s;
 	size_t flen, len, calls_small;
-	uint8_t *file = load_shared("gtx1050ti_mobile.rom", &flen), *out;
+	uint8_t *file = tu_load_shared_rom("gtx1050ti_mobile.rom", &flen), *out;
 
 	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
 	sim_init(&s, file, flen, SIM_INSYDE);

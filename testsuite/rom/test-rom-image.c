@@ -25,21 +25,6 @@ struct want_image {
 	uint32_t device;
 };
 
-static uint8_t *load_shared(const char *name, size_t *len)
-{
-	const char *shared = getenv("SHARED");
-	struct ov_ctx *ctx;
-	uint8_t *data = NULL;
-	char path[4096];
-
-	assert_non_null(shared);
-	snprintf(path, sizeof(path), "%s/data/roms/%s", shared, name);
-	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
-	assert_int_equal(ov_read_file(ctx, path, &data, len), 0);
-	ov_ctx_free(ctx);
-	return data;
-}
-
 static void check_images(const struct want_image *want, size_t n)
 {
 	assert_int_equal(info.n_images, n);
@@ -65,7 +50,7 @@ static void gk107_full_dump(void **state)
 		{ 0x29400, 0x70, 0x10de, 0x0000 },
 	};
 	size_t len;
-	uint8_t *d = load_shared("gk107_turbo.rom", &len);
+	uint8_t *d = tu_load_shared_rom("gk107_turbo.rom", &len);
 
 	assert_int_equal(len, 171520);
 	assert_int_equal(ov_rom_parse(d, len, 0, &info), 0);
@@ -104,7 +89,7 @@ static void gtx1050ti_mobile(void **state)
 		{ 0x28C00, 0x70, 0x10de, 0x0000 },
 	};
 	size_t len;
-	uint8_t *d = load_shared("gtx1050ti_mobile.rom", &len);
+	uint8_t *d = tu_load_shared_rom("gtx1050ti_mobile.rom", &len);
 
 	assert_int_equal(len, 262144);
 	assert_int_equal(ov_rom_parse(d, len, 0, &info), 0);
@@ -129,7 +114,7 @@ static void gtx1050ti_mobile(void **state)
 static void mx150(void **state)
 {
 	size_t len;
-	uint8_t *d = load_shared("mx150_x140.rom", &len);
+	uint8_t *d = tu_load_shared_rom("mx150_x140.rom", &len);
 	static const uint8_t types[] = { 0x00, 0xE0, 0xE0, 0x70 };
 
 	assert_int_equal(len, 181760);
@@ -156,7 +141,7 @@ static void quadro_m1200(void **state)
 		{ 0x18E00, 0x70, 0x10de, 0x0000 },
 	};
 	size_t len;
-	uint8_t *d = load_shared("quadro-m1200.rom", &len);
+	uint8_t *d = tu_load_shared_rom("quadro-m1200.rom", &len);
 
 	assert_int_equal(len, 104448);
 	assert_int_equal(ov_rom_parse(d, len, 0, &info), 0);
