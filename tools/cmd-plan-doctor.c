@@ -12,7 +12,7 @@
 static const char doctor_help[] =
 	"Usage: optivfio [--root DIR] [--json] doctor [--gpu BDF] [--domain NAME] [--rom FILE]\n"
 	"\n"
-	"Check every passthrough requirement and workaround of the seed: IOMMU on,\n"
+	"Check every passthrough requirement and known workaround: IOMMU on,\n"
 	"the GPU's group viable, vfio_pci available, the GPU's driver, the HDMI audio\n"
 	"function, ROM sources (ROM BAR, ACPI _ROM through acpi_call, a file), a host\n"
 	"battery, muxed or muxless, the VM topology, and stale NVRAM of a libvirt\n"

@@ -26,7 +26,7 @@ static const char host_help[] =
 	"  prepare   the GPU to vfio-pci; its HDMI audio function to driver_override=none\n"
 	"            and unbound; vfio_pci loaded. Journaled, so release can undo it.\n"
 	"  release   undo prepare exactly, from its journal.\n"
-	"  reset     the seed's reset: power the GPU off and on, unload the modules that\n"
+	"  reset     the laptop GPU reset: power the GPU off and on, unload the modules that\n"
 	"            hold it, remove it and its port from the bus, rescan, load them again,\n"
 	"            nvidia-smi --gpu-reset. Shown only, unless --yes.\n"
 	"\n"

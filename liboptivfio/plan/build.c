@@ -139,8 +139,8 @@ static enum ov_power_method pick_power(const struct ov_pci_dev *gpu,
 static int add_power(struct ov_ctx *ctx, struct ov_plan *plan, const struct ov_pci_dev *gpu,
 		     bool on)
 {
-	const char *why = on ? "seed reset step 2: power the GPU on"
-			     : "seed reset step 1: power the GPU off";
+	const char *why = on ? "reset step 2: power the GPU on"
+			     : "reset step 1: power the GPU off";
 	char method[OV_STEP_ARG_MAX];
 
 	switch (plan->power) {
@@ -185,7 +185,7 @@ int ov_plan_reset(struct ov_ctx *ctx, const struct ov_host *host,
 		if (!ov_plan_env_has_module(env, gpu_modules[i]))
 			continue;
 		r = ov_plan_add(ctx, plan, OV_STEP_UNLOAD_MODULE, NULL, gpu_modules[i],
-				"seed reset step 3: unload modules that rely on the GPU");
+				"reset step 3: unload modules that rely on the GPU");
 		unloaded[n_unloaded++] = gpu_modules[i];
 	}
 
@@ -193,21 +193,21 @@ int ov_plan_reset(struct ov_ctx *ctx, const struct ov_host *host,
 	n_sib = ov_host_siblings(host, gpu, sib, 8);
 	for (size_t i = n_sib < 8 ? n_sib : 8; r == 0 && i-- > 0;)
 		r = ov_plan_add(ctx, plan, OV_STEP_REMOVE_DEVICE, &sib[i]->bdf, NULL,
-				"seed reset step 4: remove the GPU's functions");
+				"reset step 4: remove the GPU's functions");
 	if (r == 0)
 		r = ov_plan_add(ctx, plan, OV_STEP_REMOVE_DEVICE, &gpu->bdf, NULL,
-				"seed reset step 4: remove the GPU");
+				"reset step 4: remove the GPU");
 	if (r == 0 && gpu->has_parent)
 		r = ov_plan_add(ctx, plan, OV_STEP_REMOVE_DEVICE, &gpu->parent, NULL,
-				"seed reset step 4: remove the GPU's parent port");
+				"reset step 4: remove the GPU's parent port");
 	if (r == 0)
 		r = ov_plan_add(ctx, plan, OV_STEP_RESCAN_BUS, NULL, NULL,
-				"seed reset step 5: rescan the PCI bus");
+				"reset step 5: rescan the PCI bus");
 
 	/* Seed step 6: put back what was loaded, in load order. */
 	for (size_t i = n_unloaded; r == 0 && i-- > 0;) {
 		r = ov_plan_add(ctx, plan, OV_STEP_LOAD_MODULE, NULL, unloaded[i],
-				"seed reset step 6: load the driver again");
+				"reset step 6: load the driver again");
 		if (strcmp(unloaded[i], "nvidia") == 0)
 			nvidia_back = true;
 	}
@@ -215,7 +215,7 @@ int ov_plan_reset(struct ov_ctx *ctx, const struct ov_host *host,
 		snprintf(cmd, sizeof(cmd), "nvidia-smi --gpu-reset -i %s",
 			 ov_bdf_format(&gpu->bdf, b));
 		r = ov_plan_add(ctx, plan, OV_STEP_RUN_PROGRAM, NULL, cmd,
-				"seed reset step 7: nvidia-smi --gpu-reset");
+				"reset step 7: nvidia-smi --gpu-reset");
 	}
 	if (r == 0)
 		r = ov_plan_validate(ctx, plan);

@@ -177,16 +177,16 @@ static int check_audio(struct ov_ctx *ctx, struct ov_doctor *d, const struct ov_
 	ov_bdf_format(&audio->bdf, b);
 	if (!*audio->driver && strcmp(audio->driver_override, "none") == 0)
 		return add(ctx, d, "hdmi-audio", OV_CHECK_PASS, NULL,
-			   "%s: driver_override=none and unbound, as the seed does", b);
+			   "%s: driver_override=none and unbound, kept away from every driver", b);
 	if (strcmp(audio->driver, "vfio-pci") == 0)
 		return add(ctx, d, "hdmi-audio", OV_CHECK_WARN,
 			   "optivfio host release, then host prepare (driver_override=none)",
-			   "%s is bound to vfio-pci: the seed saw Code 43 when vfio-pci "
-			   "handles the audio function", b);
+			   "%s is bound to vfio-pci: passing the audio function "
+			   "through vfio-pci is known to cause Code 43", b);
 	return add(ctx, d, "hdmi-audio", OV_CHECK_WARN,
 		   "host prepare sets its driver_override to none and unbinds it; "
 		   "do not pass it to the VM",
-		   "%s is %s%s: the seed keeps every driver off it (passing it can cause "
+		   "%s is %s%s: no driver should hold it (passing it can cause "
 		   "Code 43)", b, *audio->driver ? "bound to " : "without driver_override=none",
 		   audio->driver);
 }

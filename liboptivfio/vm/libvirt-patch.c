@@ -285,7 +285,7 @@ static xmlNodePtr claim_gpu_hostdevs(struct patch *p)
 		else
 			note(p->notes,
 			     "removed the hostdev of %s: the GPU's other functions "
-			     "(HDMI audio) must not be passed (seed: Code 43)",
+			     "(HDMI audio) must not be passed (it can cause Code 43)",
 			     bdf);
 		remove_device(p, d);
 	}
@@ -729,7 +729,7 @@ static void note_clashes(struct patch *p)
 				alias = xmlGetNoNsProp(d, BAD_CAST "alias");
 				note(p->notes,
 				     "the domain already overrides properties of '%s' "
-				     "(the seed's sub-id override?); optivfio sets them "
+				     "(an earlier hand-made sub-id override?); optivfio sets them "
 				     "on '%s': "
 				     "remove the old one",
 				     alias ? (const char *)alias : "", OV_VM_GPU_ALIAS);
