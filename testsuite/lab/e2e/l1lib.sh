@@ -1,0 +1,120 @@
+# shellcheck shell=sh
+# Helpers for e2e scenario scripts, sourced in L1 (the laptop) by l1-run.sh.
+#
+# Known paths in L1:
+#   $OPTIVFIO     /usr/local/bin/optivfio (the build's binary)
+#   $E2E_ROM      the laptop's VBIOS file (what the firmware's _ROM serves)
+#   $L2_KERNEL, $L2_INITRD   L2's kernel (the kit's) and initramfs (busybox,
+#                 optivfio, e2e/l2-check.sh run by the lab's guest /init)
+#   $L2_APPEND    L2's kernel command line
+#   $GPU, $AUD    0000:01:00.0 (display) and 0000:01:00.1 (HDA)
+# Output: `result KEY VALUE` (L0 parses it), `check DESC CMD...` (one TAP
+# line, "@@GT ok - DESC" / "@@GT not ok - DESC"), `note TEXT` ("# " line).
+. /e2e/env
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+GPU=0000:01:00.0
+AUD=0000:01:00.1
+PCI=/sys/bus/pci/devices
+
+result() { echo "@@LAB $1=$2"; }
+note() { echo "@@GT # $*"; }
+check() {
+	_d=$1; shift
+	if "$@" >/tmp/check.out 2>&1; then
+		echo "@@GT ok - $_d"
+	else
+		echo "@@GT not ok - $_d"
+		sed 's/^/@@GT #   /' /tmp/check.out | head -n 20
+	fi
+}
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+# acpi_call CMD: one round trip through /proc/acpi/call (NUL dropped).
+acpi_call() {
+	printf '%s' "$1" >/proc/acpi/call
+	tr -d '\000' </proc/acpi/call
+}
+
+# e2e_laptop_up: what a laptop's boot does: KVM, the HDA driver on the
+# dGPU's audio function, acpi_call (vfio-pci stays out: optivfio loads it).
+e2e_laptop_up() {
+	_t=$(uptime_s)
+	for m in kvm_amd snd_hda_intel acpi_call; do
+		modprobe "$m" 2>/tmp/modprobe.err || result modprobe_failed "$m: $(cat /tmp/modprobe.err)"
+	done
+	_i=0
+	while [ ! -e $PCI/$AUD/driver ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+	result l1_kvm "$([ -c /dev/kvm ] && echo yes || echo no)"
+	result l1_aud_driver "$(basename "$(readlink $PCI/$AUD/driver)" 2>/dev/null)"
+	result l1_gpu_driver "$(basename "$(readlink $PCI/$GPU/driver)" 2>/dev/null)"
+	result l1_gpu_ids "$(cat $PCI/$GPU/vendor):$(cat $PCI/$GPU/device)"
+	result l1_gpu_sub "$(cat $PCI/$GPU/subsystem_vendor):$(cat $PCI/$GPU/subsystem_device)"
+	result l1_gpu_class "$(cat $PCI/$GPU/class)"
+	result l1_gpu_fw_path "$(cat $PCI/$GPU/firmware_node/path 2>/dev/null)"
+	result l1_gpu_group "$(basename "$(readlink $PCI/$GPU/iommu_group)")"
+	result l1_gpu_group_devices "$(ls $PCI/$GPU/iommu_group/devices | tr '\n' ' ')"
+	result l1_boot_vga "$(cat $PCI/0000:00:02.0/boot_vga 2>/dev/null)"
+	result l1_drm "$(ls /sys/class/drm 2>/dev/null | tr '\n' ' ')"
+	result l1_rom_call "$(acpi_call '\_SB.PCI0.S08.S00._ROM 0 42')"
+	result l1_up_s "$(elapsed "$_t" "$(uptime_s)")"
+}
+
+# bind_vfio: the GPU to vfio-pci by hand, its audio function to no driver.
+bind_vfio() {
+	modprobe vfio_pci || return 1
+	modprobe vfio_iommu_type1 || return 1
+	echo none >$PCI/$AUD/driver_override
+	[ -e $PCI/$AUD/driver ] && echo $AUD >$PCI/$AUD/driver/unbind
+	echo vfio-pci >$PCI/$GPU/driver_override
+	[ -e $PCI/$GPU/driver ] && echo $GPU >$PCI/$GPU/driver/unbind
+	echo $GPU >/sys/bus/pci/drivers_probe
+	result vfio_gpu_driver "$(basename "$(readlink $PCI/$GPU/driver)" 2>/dev/null)"
+	result vfio_dev "$(ls /dev/vfio | tr '\n' ' ')"
+}
+
+# l2_direct_boot: the lab's additions to a VM's QEMU argv: direct kernel
+# boot of L2 and its serial console into a file. Prints them (TAP comment).
+l2_direct_boot() {   # TAG
+	L2_ADDS="-kernel $L2_KERNEL -initrd $L2_INITRD -append '$L2_APPEND' -serial file:/tmp/l2-$1.log -no-reboot"
+	note "lab adds: $L2_ADDS"
+}
+
+# l2_qemu TAG TIMEOUT QEMU-ARGV...: run L2 with the lab's additions, then
+# relay its results (l2_relay). rc of QEMU in result l2.TAG.qemu_rc.
+l2_qemu() {
+	_tag=$1 _to=$2; shift 2
+	l2_direct_boot "$_tag"
+	rm -f /tmp/l2-$_tag.log
+	_t=$(uptime_s)
+	timeout -s KILL "$_to" "$@" -kernel "$L2_KERNEL" -initrd "$L2_INITRD" \
+		-append "$L2_APPEND" -serial file:/tmp/l2-$_tag.log -no-reboot \
+		</dev/null >/tmp/l2-$_tag.qemu 2>&1
+	result "l2.$_tag.qemu_rc" $?
+	result "l2.$_tag.wall_s" "$(elapsed "$_t" "$(uptime_s)")"
+	sed "s/^/@@L2 $_tag qemu| /" /tmp/l2-$_tag.qemu | head -n 40
+	l2_relay "$_tag" /tmp/l2-$_tag.log
+}
+
+# l2_relay TAG FILE: L2's "@@LAB k=v" lines (between its markers) become
+# "@@LAB l2.TAG.k=v" here; its other lines "@@L2 TAG| line".
+l2_relay() {
+	tr -d '\r' <"$2" | awk -v tag="$1" '
+		/@@LAB-BEGIN@@/ { inside = 1; next }
+		/@@LAB-END@@/ { if (inside) print "@@LAB l2." tag ".finished=1"; inside = 0; next }
+		inside && index($0, "@@LAB ") {
+			s = substr($0, index($0, "@@LAB ") + 6); print "@@LAB l2." tag "." s; next }
+		{ print "@@L2 " tag "| " $0 }' | tail -n 200
+}
+
+# start_libvirtd: libvirtd (and virtlogd) by hand, as root, no systemd.
+start_libvirtd() {
+	mkdir -p /var/lib/libvirt /var/log/libvirt /var/cache/libvirt /run/libvirt
+	virtlogd -d || return 1
+	libvirtd -d || return 1
+	_i=0
+	while ! virsh -c qemu:///system version >/dev/null 2>&1 && [ $_i -lt 300 ]; do
+		sleep 0.1; _i=$((_i + 1))
+	done
+	virsh -c qemu:///system version
+}
