@@ -85,6 +85,9 @@ SCENARIOS = [
     Scenario("smoke", "01:00.0 to vfio-pci by hand; L2 (KVM) with the facts-file "
              "command sees 10de:1c8d sub 1025:118b at \\_SB_.PCI0.S08_.S00_",
              l2=["smoke"]),
+    Scenario("libvirt", "libvirtd started by hand in L1, a qemu hook, virsh define + "
+             "start of a domain direct-booting L2 with the VFIO hostdev (managed='no')",
+             l2=["libvirt"]),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 
@@ -242,9 +245,19 @@ def rom_call_text(data):
 
 def check_l2(tap, label, res, tag, ids):
     p = "l2.%s." % tag
+    for step in ("define", "start"):
+        if p + step + "_rc" in res:
+            tap.ok(res[p + step + "_rc"] == "0", "%s: L2 %s: virsh %s" % (label, tag, step),
+                   res.get(p + step + "_out", "").replace("|", "\n"))
+    if p + "qemu_cmdline" in res:
+        print("# L2 %s: QEMU in L1: %s" % (tag, res[p + "qemu_cmdline"]))
+    if p + "qemu_cmdline" in res:
+        tap.ok('"driver":"vfio-pci","host":"0000:01:00.0"' in res[p + "qemu_cmdline"],
+               "%s: L2 %s: libvirt's QEMU has vfio-pci host 0000:01:00.0" % (label, tag))
     tap.ok(res.get(p + "finished") == "1" and res.get(p + "rc") == "0",
-           "%s: L2 %s booted and ran its check (L1 qemu rc %s, L2 rc %s)"
-           % (label, tag, res.get(p + "qemu_rc"), res.get(p + "rc")))
+           "%s: L2 %s booted and ran its check (L2 rc %s%s)"
+           % (label, tag, res.get(p + "rc"), ", QEMU in L1 rc %s" % res[p + "qemu_rc"]
+              if p + "qemu_rc" in res else ""))
     for k, want in ids.items():
         tap.ok(res.get(p + k) == want, "%s: L2 %s sees 01:00.0 %s %s"
                % (label, tag, k, want), "got %r" % res.get(p + k))

@@ -46,6 +46,10 @@ e2e_laptop_up() {
 	_i=0
 	while [ ! -e $PCI/$AUD/driver ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
 	result l1_kvm "$([ -c /dev/kvm ] && echo yes || echo no)"
+	# What udev's default rule does on the laptop (no udev in L1; L0's
+	# /etc may have no kvm group): /dev/kvm mode 0666, group kvm.
+	chmod 0666 /dev/kvm
+	chgrp kvm /dev/kvm 2>/dev/null
 	result l1_aud_driver "$(basename "$(readlink $PCI/$AUD/driver)" 2>/dev/null)"
 	result l1_gpu_driver "$(basename "$(readlink $PCI/$GPU/driver)" 2>/dev/null)"
 	result l1_gpu_ids "$(cat $PCI/$GPU/vendor):$(cat $PCI/$GPU/device)"
@@ -108,8 +112,14 @@ l2_relay() {
 }
 
 # start_libvirtd: libvirtd (and virtlogd) by hand, as root, no systemd.
+# L0's /etc has no qemu.conf (libvirt-daemon without -system): the lab's
+# one only turns off the per-domain mount namespace (printed).
 start_libvirtd() {
 	mkdir -p /var/lib/libvirt /var/log/libvirt /var/cache/libvirt /run/libvirt
+	if [ ! -e /etc/libvirt/qemu.conf ]; then
+		echo 'namespaces = []' >/etc/libvirt/qemu.conf
+		note "lab writes /etc/libvirt/qemu.conf: $(tr '\n' ' ' </etc/libvirt/qemu.conf)"
+	fi
 	virtlogd -d || return 1
 	libvirtd -d || return 1
 	_i=0
@@ -117,4 +127,55 @@ start_libvirtd() {
 		sleep 0.1; _i=$((_i + 1))
 	done
 	virsh -c qemu:///system version
+}
+
+# stop_libvirtd: the daemons started by start_libvirtd, by pid file.
+stop_libvirtd() {
+	for p in /run/libvirtd.pid /run/virtlogd.pid; do
+		[ -f $p ] && kill "$(cat $p)" 2>/dev/null
+	done
+	return 0
+}
+
+# libvirt_hook_logger: /etc/libvirt/hooks/qemu appends its arguments to
+# /run/e2e-hook.log (before libvirtd starts: it looks for hooks then).
+libvirt_hook_logger() {
+	mkdir -p /etc/libvirt/hooks
+	cat >/etc/libvirt/hooks/qemu <<'H'
+#!/bin/sh
+echo "$*" >>/run/e2e-hook.log
+cat >/dev/null
+H
+	chmod 755 /etc/libvirt/hooks/qemu
+}
+
+# l2_libvirt TAG DOMAIN-XML TIMEOUT: fill in the lab's fields of the domain
+# (@NAME@ = e2e-TAG, @KERNEL@, @INITRD@, @CMDLINE@, @CONSOLE@), define and
+# start it, wait until it is shut off, relay L2's console, undefine.
+l2_libvirt() {
+	_tag=$1 _xml=$2 _to=$3 _dom=e2e-$1
+	_log=/tmp/l2-$_tag.log
+	note "lab adds (domain $_xml): <kernel>$L2_KERNEL</kernel> <initrd>$L2_INITRD</initrd> <cmdline>$L2_APPEND</cmdline>, <serial type='file'> $_log"
+	sed -e "s|@NAME@|$_dom|" -e "s|@KERNEL@|$L2_KERNEL|" -e "s|@INITRD@|$L2_INITRD|" \
+		-e "s|@CMDLINE@|$L2_APPEND|" -e "s|@CONSOLE@|$_log|" "$_xml" >/tmp/$_dom.xml
+	V="virsh -q -c qemu:///system"
+	$V define /tmp/$_dom.xml >/tmp/virsh.out 2>&1
+	result "l2.$_tag.define_rc" $?
+	result "l2.$_tag.define_out" "$(tr '\n' '|' </tmp/virsh.out)"
+	_t=$(uptime_s)
+	$V start $_dom >/tmp/virsh.out 2>&1
+	result "l2.$_tag.start_rc" $?
+	result "l2.$_tag.start_out" "$(tr '\n' '|' </tmp/virsh.out)"
+	_pid=$(cat /run/libvirt/qemu/$_dom.pid 2>/dev/null)
+	[ -n "$_pid" ] && result "l2.$_tag.qemu_cmdline" "$(tr '\0' ' ' </proc/$_pid/cmdline)"
+	_i=0
+	while [ "$($V domstate $_dom 2>/dev/null)" = running ] && [ $_i -lt $((_to * 2)) ]; do
+		sleep 0.5; _i=$((_i + 1))
+	done
+	result "l2.$_tag.wall_s" "$(elapsed "$_t" "$(uptime_s)")"
+	result "l2.$_tag.domstate" "$($V domstate $_dom 2>&1)"
+	$V destroy $_dom >/dev/null 2>&1
+	sed "s/^/@@L2 $_tag qemu log| /" /var/log/libvirt/qemu/$_dom.log 2>/dev/null | tail -n 30
+	l2_relay "$_tag" "$_log"
+	$V undefine $_dom >/dev/null 2>&1
 }
