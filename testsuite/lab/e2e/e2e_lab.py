@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,18 @@ DEB_PARTS = ["kernel/arch/x86/kvm/*", "kernel/virt/*", "kernel/drivers/crypto/cc
              "kernel/sound/*", "kernel/drivers/vfio/*",
              "modules.builtin", "modules.builtin.modinfo", "modules.order"]
 L2_APPEND = "console=ttyS0 panic=-1 loglevel=4 quiet"
+# L1's own values of 01:00.0 (what optivfio passes on from the host).
+L2_IDS_FROM_L1 = {"vendor": "0x10de", "device": "0x1c8d",
+                  "subsystem_vendor": "@l1_gpu_subsystem_vendor",
+                  "subsystem_device": "@l1_gpu_subsystem_device"}
+
+
+def rom_ids(data):
+    """vendor:device of the ROM's first PCIR (lower-case hex)."""
+    off = struct.unpack_from("<H", data, 0x18)[0]
+    if data[:2] != b"\x55\xaa" or data[off:off + 4] != b"PCIR":
+        raise labkit.LabError("no PCIR in the ROM")
+    return "%04x:%04x" % struct.unpack_from("<HH", data, off + 4)
 
 
 class Scenario:
@@ -72,13 +85,17 @@ class Scenario:
     l2: tags of the L2 runs it must report (each checked on ids and node).
     timeout: L0's hard limit for the whole L1 run (seconds)."""
 
-    def __init__(self, name, what, script=None, l2=(), timeout=300, l2_ids=None):
+    def __init__(self, name, what, script=None, l2=(), timeout=300, l2_ids=None,
+                 l2_gc_rc=None):
         self.name = name
         self.what = what
         self.script = os.path.join(HERE, "scenarios", (script or name) + ".sh")
         self.l2 = list(l2)
         self.timeout = timeout
+        # values "@key": L1's result key (e.g. L1's own subsystem ids)
         self.l2_ids = l2_ids or L2_IDS
+        # optivfio guest check's exit code in L2, when the scenario knows it
+        self.l2_gc_rc = l2_gc_rc
 
 
 SCENARIOS = [
@@ -88,6 +105,13 @@ SCENARIOS = [
     Scenario("libvirt", "libvirtd started by hand in L1, a qemu hook, virsh define + "
              "start of a domain direct-booting L2 with the VFIO hostdev (managed='no')",
              l2=["libvirt"]),
+    Scenario("setup-qemu", "optivfio setup -> host prepare -> QEMU with setup's "
+             "qemu-args.txt; in L2 guest check passes (its _ROM serves the ROM); "
+             "host release gives 01:00.1 back to snd_hda_intel",
+             l2=["setup"], l2_ids=L2_IDS_FROM_L1, l2_gc_rc="0"),
+    Scenario("vm-qemu", "optivfio ssdt -> host prepare -> vm qemu --ssdt-dir -> that "
+             "QEMU; in L2 guest check passes; host release",
+             l2=["vm-qemu"], l2_ids=L2_IDS_FROM_L1, l2_gc_rc="0"),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 
@@ -169,6 +193,8 @@ def l2_initrd(kit, optivfio, out):
 
 
 def l1_initrd(kit, sc, optivfio, work, out):
+    with open(ROM, "rb") as f:
+        ids = rom_ids(f.read())
     dest, tree = module_tree(kit)
     l2 = os.path.join(work, "l2-initrd.gz")
     l2_initrd(kit, optivfio, l2)
@@ -191,6 +217,7 @@ def l1_initrd(kit, sc, optivfio, work, out):
         "init": (os.path.join(HERE, "l1-init"), 0o755),
         "e2e/l1-run.sh": (os.path.join(HERE, "l1-run.sh"), 0o755),
         "e2e/l1lib.sh": (os.path.join(HERE, "l1lib.sh"), 0o644),
+        "e2e/fit-argv.py": (os.path.join(HERE, "fit-argv.py"), 0o755),
         "e2e/scenario.sh": (sc.script, 0o644),
         "e2e/boot-modules": (os.path.join(dest, "boot-modules"), 0o644),
         "e2e/optivfio": (optivfio, 0o755),
@@ -207,7 +234,7 @@ def l1_initrd(kit, sc, optivfio, work, out):
            "E2E_ROM": "/e2e/rom/" + os.path.basename(ROM),
            "E2E_SCENARIO": sc.name,
            "L2_KERNEL": "/e2e/l2/vmlinuz", "L2_INITRD": "/e2e/l2/initrd.gz",
-           "L2_APPEND": L2_APPEND}
+           "L2_APPEND": "%s e2e.rom_ids=%s" % (L2_APPEND, ids)}
     c.file("e2e/env", "".join("%s='%s'\n" % kv for kv in env.items()).encode())
     with open(out, "wb") as f:
         f.write(gzip.compress(c.bytes(), compresslevel=1))
@@ -243,7 +270,7 @@ def rom_call_text(data):
     return "{" + ", ".join("0x%02x" % b for b in data[:42]) + "}"
 
 
-def check_l2(tap, label, res, tag, ids):
+def check_l2(tap, label, res, tag, ids, gc_rc=None):
     p = "l2.%s." % tag
     for step in ("define", "start"):
         if p + step + "_rc" in res:
@@ -259,6 +286,8 @@ def check_l2(tap, label, res, tag, ids):
            % (label, tag, res.get(p + "rc"), ", QEMU in L1 rc %s" % res[p + "qemu_rc"]
               if p + "qemu_rc" in res else ""))
     for k, want in ids.items():
+        if want.startswith("@"):
+            want = res.get(want[1:], "(L1 gave no %s)" % want[1:])
         tap.ok(res.get(p + k) == want, "%s: L2 %s sees 01:00.0 %s %s"
                % (label, tag, k, want), "got %r" % res.get(p + k))
     tap.ok(res.get(p + "fw_path") == GPU_ACPI_PATH, "%s: L2 %s: 01:00.0 firmware_node/path "
@@ -274,6 +303,9 @@ def check_l2(tap, label, res, tag, ids):
         doc = None
     tap.ok(doc is not None, "%s: L2 %s: optivfio --json guest check printed JSON"
            % (label, tag), "%s | %s" % (gc[:500], res.get(p + "gc_err")))
+    if gc_rc is not None:
+        tap.ok(res.get(p + "gc_rc") == gc_rc, "%s: L2 %s: optivfio guest check exit %s (%ss)"
+               % (label, tag, gc_rc, res.get(p + "gc_s")), gc[:2000])
 
 
 def run(tap, kit, sc, optivfio, keep):
@@ -347,7 +379,7 @@ def run(tap, kit, sc, optivfio, keep):
         if at >= 0:
             print("#   L2 " + line[at + 5:])
     for tag in sc.l2:
-        check_l2(tap, label, res, tag, sc.l2_ids)
+        check_l2(tap, label, res, tag, sc.l2_ids, sc.l2_gc_rc)
     tap.ok(res.get("rc") == "0", "%s: L1 scenario script exit %s" % (label, res.get("rc")))
     total = time.time() - t_start
     l2 = ", ".join("L2 %s: boot %ss (L2 uptime at init), QEMU in L1 %ss" % (

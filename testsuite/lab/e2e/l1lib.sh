@@ -54,6 +54,8 @@ e2e_laptop_up() {
 	result l1_gpu_driver "$(basename "$(readlink $PCI/$GPU/driver)" 2>/dev/null)"
 	result l1_gpu_ids "$(cat $PCI/$GPU/vendor):$(cat $PCI/$GPU/device)"
 	result l1_gpu_sub "$(cat $PCI/$GPU/subsystem_vendor):$(cat $PCI/$GPU/subsystem_device)"
+	result l1_gpu_subsystem_vendor "$(cat $PCI/$GPU/subsystem_vendor)"
+	result l1_gpu_subsystem_device "$(cat $PCI/$GPU/subsystem_device)"
 	result l1_gpu_class "$(cat $PCI/$GPU/class)"
 	result l1_gpu_fw_path "$(cat $PCI/$GPU/firmware_node/path 2>/dev/null)"
 	result l1_gpu_group "$(basename "$(readlink $PCI/$GPU/iommu_group)")"
@@ -178,4 +180,51 @@ l2_libvirt() {
 	sed "s/^/@@L2 $_tag qemu log| /" /var/log/libvirt/qemu/$_dom.log 2>/dev/null | tail -n 30
 	l2_relay "$_tag" "$_log"
 	$V undefine $_dom >/dev/null 2>&1
+}
+
+# l2_qemu_from TAG TIMEOUT FILE: run L2 with the QEMU command (or only
+# arguments) optivfio wrote into FILE, fitted by fit-argv.py (every change
+# printed) and with the lab's direct boot (l2_qemu).
+l2_qemu_from() {
+	if [ ! -s "$3" ]; then
+		note "no QEMU command in $3: L2 $1 not started"
+		return 1
+	fi
+	python3 /e2e/fit-argv.py "$3" /tmp/l2-$1.argv || return 1
+	_old=$IFS
+	IFS='
+'
+	# shellcheck disable=SC2046
+	set -- "$1" "$2" $(cat /tmp/l2-$1.argv)
+	IFS=$_old
+	l2_qemu "$@"
+}
+
+# ov NAME ARGS...: optivfio ARGS; stdout in /tmp/ov-NAME.out, both streams
+# shown as TAP comments, results NAME_rc and NAME_s; returns its exit code.
+ov() {
+	_n=$1; shift
+	_t=$(uptime_s)
+	$OPTIVFIO "$@" >/tmp/ov-$_n.out 2>/tmp/ov-$_n.err
+	_rc=$?
+	result "${_n}_rc" $_rc
+	result "${_n}_s" "$(elapsed "$_t" "$(uptime_s)")"
+	echo "@@GT # optivfio $* (exit $_rc, $(elapsed "$_t" "$(uptime_s)") s):"
+	cat /tmp/ov-$_n.out /tmp/ov-$_n.err | head -n 60 | sed "s/^/@@GT #   $_n| /"
+	return $_rc
+}
+
+# check_prepared / check_released: sysfs after host prepare / release.
+check_prepared() {
+	check "sysfs: 01:00.0 on vfio-pci" test "$(basename "$(readlink $PCI/$GPU/driver)")" = vfio-pci
+	check "sysfs: 01:00.1 has no driver" test ! -e $PCI/$AUD/driver
+	check "sysfs: /dev/vfio/<group of 01:00.0> exists" \
+		test -c /dev/vfio/"$(basename "$(readlink $PCI/$GPU/iommu_group)")"
+}
+check_released() {
+	_i=0
+	while [ ! -e $PCI/$AUD/driver ] && [ $_i -lt 30 ]; do sleep 0.1; _i=$((_i + 1)); done
+	check "sysfs: 01:00.1 back on snd_hda_intel" \
+		test "$(basename "$(readlink $PCI/$AUD/driver)")" = snd_hda_intel
+	check "sysfs: 01:00.0 has no driver again" test ! -e $PCI/$GPU/driver
 }

@@ -9,7 +9,10 @@ result fw_path "$(cat $D/firmware_node/path 2>/dev/null)"
 result driver "$(basename "$(readlink $D/driver)" 2>/dev/null)"
 result devices "$(ls /sys/bus/pci/devices | tr '\n' ' ')"
 t0=$(uptime_s)
-optivfio --json guest check >/tmp/gc.json 2>/tmp/gc.err
+# e2e.rom_ids=V:D on the command line (the lab's): the ids of the ROM the
+# laptop's firmware serves (L0 reads them from the ROM's PCIR).
+ids=$(sed -n 's/.*e2e\.rom_ids=\([0-9a-f:]*\).*/\1/p' /proc/cmdline)
+optivfio --json guest check ${ids:+--rom-ids "$ids"} >/tmp/gc.json 2>/tmp/gc.err
 result gc_rc $?
 result gc_s "$(elapsed "$t0" "$(uptime_s)")"
 result gc_json "$(tr -d '\n' </tmp/gc.json)"
