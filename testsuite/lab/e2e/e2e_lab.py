@@ -105,6 +105,10 @@ SCENARIOS = [
     Scenario("libvirt", "libvirtd started by hand in L1, a qemu hook, virsh define + "
              "start of a domain direct-booting L2 with the VFIO hostdev (managed='no')",
              l2=["libvirt"]),
+    Scenario("libvirt-optivfio", "optivfio ssdt -> vm libvirt patches a domain -> "
+             "hook install -> libvirtd, virsh define + start: the hook prepares the GPU, "
+             "L2's guest check passes, the hook releases it afterwards",
+             l2=["libvirt-optivfio"], l2_ids=L2_IDS_FROM_L1, l2_gc_rc="0"),
     Scenario("setup-qemu", "optivfio setup -> host prepare -> QEMU with setup's "
              "qemu-args.txt; in L2 guest check passes (its _ROM serves the ROM); "
              "host release gives 01:00.1 back to snd_hda_intel",
@@ -278,6 +282,12 @@ def check_l2(tap, label, res, tag, ids, gc_rc=None):
                    res.get(p + step + "_out", "").replace("|", "\n"))
     if p + "qemu_cmdline" in res:
         print("# L2 %s: QEMU in L1: %s" % (tag, res[p + "qemu_cmdline"]))
+    if p + "gpu_driver_running" in res:
+        tap.ok(res[p + "gpu_driver_running"] == "vfio-pci" and
+               not res.get(p + "aud_driver_running"),
+               "%s: L2 %s: while the domain ran, L1's 01:00.0 was on vfio-pci and 01:00.1 "
+               "on no driver" % (label, tag), "01:00.0 on %r, 01:00.1 on %r" % (
+                   res[p + "gpu_driver_running"], res.get(p + "aud_driver_running")))
     if p + "qemu_cmdline" in res:
         tap.ok('"driver":"vfio-pci","host":"0000:01:00.0"' in res[p + "qemu_cmdline"],
                "%s: L2 %s: libvirt's QEMU has vfio-pci host 0000:01:00.0" % (label, tag))

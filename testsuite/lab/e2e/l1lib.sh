@@ -151,6 +151,22 @@ H
 	chmod 755 /etc/libvirt/hooks/qemu
 }
 
+# l2_domain_fill TAG IN OUT: the lab's fields of a domain (@NAME@ =
+# e2e-TAG, @KERNEL@, @INITRD@, @CMDLINE@, @CONSOLE@ = /tmp/l2-TAG.log).
+l2_domain_fill() {
+	sed -e "s|@NAME@|e2e-$1|" -e "s|@KERNEL@|$L2_KERNEL|" -e "s|@INITRD@|$L2_INITRD|" \
+		-e "s|@CMDLINE@|$L2_APPEND|" -e "s|@CONSOLE@|/tmp/l2-$1.log|" "$2" >"$3"
+}
+
+# l2_libvirt_ids XML: the lab's NVIDIA ids on the GPU (L1's device is QEMU's
+# VGA): x-pci-vendor-id/x-pci-device-id next to the x-pci-sub-device-id
+# property of the domain's qemu:override (printed).
+l2_libvirt_ids() {
+	sed -i "s|^\( *\)\(<qemu:property name='x-pci-sub-device-id'.*\)$|\1\2\n\1<qemu:property name='x-pci-vendor-id' type='unsigned' value='4318'/>\n\1<qemu:property name='x-pci-device-id' type='unsigned' value='7309'/>|" "$1"
+	note "lab adds to $1's qemu:override: x-pci-vendor-id 4318 (0x10de), x-pci-device-id 7309 (0x1c8d)"
+	grep -q "x-pci-vendor-id" "$1"
+}
+
 # l2_libvirt TAG DOMAIN-XML TIMEOUT: fill in the lab's fields of the domain
 # (@NAME@ = e2e-TAG, @KERNEL@, @INITRD@, @CMDLINE@, @CONSOLE@), define and
 # start it, wait until it is shut off, relay L2's console, undefine.
@@ -158,8 +174,7 @@ l2_libvirt() {
 	_tag=$1 _xml=$2 _to=$3 _dom=e2e-$1
 	_log=/tmp/l2-$_tag.log
 	note "lab adds (domain $_xml): <kernel>$L2_KERNEL</kernel> <initrd>$L2_INITRD</initrd> <cmdline>$L2_APPEND</cmdline>, <serial type='file'> $_log"
-	sed -e "s|@NAME@|$_dom|" -e "s|@KERNEL@|$L2_KERNEL|" -e "s|@INITRD@|$L2_INITRD|" \
-		-e "s|@CMDLINE@|$L2_APPEND|" -e "s|@CONSOLE@|$_log|" "$_xml" >/tmp/$_dom.xml
+	l2_domain_fill "$_tag" "$_xml" /tmp/$_dom.xml
 	V="virsh -q -c qemu:///system"
 	$V define /tmp/$_dom.xml >/tmp/virsh.out 2>&1
 	result "l2.$_tag.define_rc" $?
@@ -170,6 +185,8 @@ l2_libvirt() {
 	result "l2.$_tag.start_out" "$(tr '\n' '|' </tmp/virsh.out)"
 	_pid=$(cat /run/libvirt/qemu/$_dom.pid 2>/dev/null)
 	[ -n "$_pid" ] && result "l2.$_tag.qemu_cmdline" "$(tr '\0' ' ' </proc/$_pid/cmdline)"
+	result "l2.$_tag.gpu_driver_running" "$(basename "$(readlink $PCI/$GPU/driver)" 2>/dev/null)"
+	result "l2.$_tag.aud_driver_running" "$(basename "$(readlink $PCI/$AUD/driver)" 2>/dev/null)"
 	_i=0
 	while [ "$($V domstate $_dom 2>/dev/null)" = running ] && [ $_i -lt $((_to * 2)) ]; do
 		sleep 0.5; _i=$((_i + 1))
