@@ -12,6 +12,7 @@
 #include "core/fileio.h"
 #include "host/groups.h"
 #include "host/host.h"
+#include "vm/vm.h"
 
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <errno.h>
@@ -299,6 +300,50 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 	return 0;
 }
 
+/*
+ * Each VM keeps its own UEFI variable store; the firmware writes boot
+ * entries into it, so it is a copy of the installed template.
+ */
+static int copy_ovmf_vars(struct setup *s, const char *dest)
+{
+	char code[PATH_MAX], tmpl[PATH_MAX];
+	uint8_t *data = NULL;
+	size_t len;
+	int r;
+
+	if (ov_vm_ovmf_find(s->cli->ctx, code, sizeof(code)) < 0 ||
+	    ov_vm_ovmf_vars_template(s->cli->ctx, code, tmpl, sizeof(tmpl)) < 0 ||
+	    ov_read_file(s->cli->ctx, tmpl, &data, &len) < 0) {
+		ov_cli_error_ctx(s->cli, "setup: the VM's UEFI firmware");
+		ov_cli_hint(s->cli, "install OVMF (Debian/Ubuntu: apt install ovmf), or give "
+			    "--domain-xml for a libvirt VM");
+		return OV_EXIT_FAILURE;
+	}
+	r = ov_write_file_atomic(s->cli->ctx, dest, data, len, 0644);
+	free(data);
+	if (r < 0)
+		return ov_cli_error_ctx(s->cli, "setup: OVMF_VARS.fd");
+	return 0;
+}
+
+/*
+ * What the user still has to do inside a Windows guest, each with why:
+ * the workarounds that live in Windows, not in the VM configuration.
+ */
+static void windows_tips(struct setup *s)
+{
+	report(s, "\nIn a Windows guest:\n"
+	       "  - turn fast startup off (Control Panel > Power Options): it keeps state\n"
+	       "    from before a change you made, so the change seems not to work\n"
+	       "  - install the newest NVIDIA driver: from 465 on the driver runs in a VM,\n"
+	       "    and the hidden hypervisor and the fake battery may not be needed\n"
+	       "  - try a Linux guest first (`optivfio guest check` in it): Linux is more\n"
+	       "    forgiving, and what fails there will fail in Windows too\n"
+	       "  - the VM stops at the firmware screen: reset its UEFI variables (libvirt:\n"
+	       "    delete its file in /var/lib/libvirt/qemu/nvram/; QEMU: a fresh copy\n"
+	       "    of the OVMF_VARS template)\n");
+}
+
 /* Append "--name value" to an argv under construction when value is set. */
 static void opt(char **argv, int *n, const char *name, const char *value)
 {
@@ -310,7 +355,8 @@ static void opt(char **argv, int *n, const char *name, const char *value)
 
 static int pipeline(struct setup *s, const struct setup_opts *o)
 {
-	char rom[PATH_MAX], ssdt[PATH_MAX], file[PATH_MAX], line[512];
+	char rom[PATH_MAX], ssdt[PATH_MAX], pve_ssdt[PATH_MAX], file[PATH_MAX], line[512];
+	char vars[PATH_MAX];
 	char *argv[32];
 	bool battery = o->battery && strcmp(o->battery, "none") != 0;
 	int n, r;
@@ -372,6 +418,18 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 	snprintf(file, sizeof(file), "%s/logs/ssdt.txt", s->abs);
 	first_line(file, line, sizeof(line));
 	report(s, "tables:  %s\n         -> ssdt/\n", line);
+	if (!o->domain_xml) {
+		/* Proxmox puts hostpci0 behind its own root port: tables of its own. */
+		in_dir(s, pve_ssdt, "ssdt-proxmox");
+		argv[n - 1] = pve_ssdt;
+		argv[n++] = "--layout";
+		argv[n++] = "proxmox";
+		argv[n] = NULL;
+		if (step(s, "ssdt-proxmox", cmd_ssdt, argv) != OV_EXIT_OK)
+			return step_failed(s, "ssdt-proxmox");
+		report(s, "         the same for Proxmox's layout (GPU behind 00:1c.0)\n"
+		       "         -> ssdt-proxmox/\n");
+	}
 
 	/* 4. the VM: a patched domain, or QEMU and Proxmox snippets. */
 	if (o->domain_xml) {
@@ -394,22 +452,28 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 		const char *kinds[] = { "qemu", "proxmox" };
 		const char *files[] = { "qemu-args.txt", "proxmox.conf" };
 
+		r = copy_ovmf_vars(s, in_dir(s, vars, "OVMF_VARS.fd"));
+		if (r)
+			return r;
 		for (int k = 0; k < 2; k++) {
 			n = 0;
 			argv[n++] = "vm";
 			argv[n++] = (char *)kinds[k];
 			opt(argv, &n, "--gpu", s->gpu);
-			opt(argv, &n, "--ssdt-dir", ssdt);
+			opt(argv, &n, "--ssdt-dir", k == 1 ? pve_ssdt : ssdt);
 			if (battery)
 				argv[n++] = "--battery";
+			if (k == 0)
+				opt(argv, &n, "--ovmf-vars", vars);
 			if (k == 1)
 				opt(argv, &n, "--vmid", o->vmid ? o->vmid : "100");
 			argv[n] = NULL;
 			if (step_to_file(s, kinds[k], files[k], cmd_vm, argv) != OV_EXIT_OK)
 				return step_failed(s, kinds[k]);
 		}
-		report(s, "VM:      QEMU arguments and Proxmox lines (no --domain-xml given)\n"
-		       "         -> qemu-args.txt, proxmox.conf\n");
+		report(s, "VM:      a QEMU command and Proxmox lines (no --domain-xml given)\n"
+		       "         -> qemu-args.txt (a shell command; add --disk/--cdrom with\n"
+		       "            `optivfio vm qemu`), OVMF_VARS.fd, proxmox.conf\n");
 	}
 
 	/* 5. the host plan, printed only. */
@@ -436,10 +500,11 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 	if (o->domain_xml)
 		report(s, "  2. virsh define %s/domain.xml && virsh start NAME\n", s->abs);
 	else
-		report(s, "  2. start QEMU with the arguments in %s/qemu-args.txt\n", s->abs);
+		report(s, "  2. start the VM: sh %s/qemu-args.txt\n", s->abs);
 	report(s, "  3. in a Linux guest: optivfio guest check   (Windows: install the "
 	       "NVIDIA driver)\n"
 	       "  4. afterwards: sudo optivfio host release --gpu %s\n", s->gpu);
+	windows_tips(s);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "aml/ssdt-output.h"
 #include "core/ctx.h"
 #include "core/fileio.h"
+#include "vm/vm.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -19,6 +20,9 @@ static const char ssdt_usage[] =
 	"\n"
 	"GPU node (default: q35, root port 01.0, GPU 00.0 = \\_SB.PCI0.S08.S00;\n"
 	"          on pc: no bridge, --gpu-slot required):\n"
+	"  --layout mirror|proxmox  the VM the tables are for: mirror (libvirt and\n"
+	"                           `vm qemu`: root port 01.0) or proxmox (hostpci0\n"
+	"                           behind Proxmox's root port 1c.0: \\_SB.PCI0.SE0.S00)\n"
 	"  --gpu-path PATH          an ACPI path QEMU already declares (used as a Scope)\n"
 	"  --machine q35|pc         the machine type (also places the battery)\n"
 	"  --root-port SS.F|none    the root port (q35) or PCI bridge (pc) on bus 0\n"
@@ -49,11 +53,12 @@ enum {
 	OPT_FW_CFG_NAME,
 	OPT_BATTERY,
 	OPT_DSL,
+	OPT_LAYOUT,
 };
 
 struct ssdt_args {
 	const char *gpu_path, *root_port, *gpu_slot, *qemu_version, *bridge_hotplug;
-	const char *machine, *mode, *rom, *fw_cfg_name, *battery, *out;
+	const char *machine, *mode, *rom, *fw_cfg_name, *battery, *out, *layout;
 	bool dsl;
 };
 
@@ -71,6 +76,7 @@ static int parse_args(int argc, char **argv, struct ssdt_args *args)
 		{ "fw-cfg-name", required_argument, NULL, OPT_FW_CFG_NAME },
 		{ "battery", required_argument, NULL, OPT_BATTERY },
 		{ "dsl", no_argument, NULL, OPT_DSL },
+		{ "layout", required_argument, NULL, OPT_LAYOUT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -91,6 +97,7 @@ static int parse_args(int argc, char **argv, struct ssdt_args *args)
 		case OPT_FW_CFG_NAME: args->fw_cfg_name = optarg; break;
 		case OPT_BATTERY: args->battery = optarg; break;
 		case OPT_DSL: args->dsl = true; break;
+		case OPT_LAYOUT: args->layout = optarg; break;
 		case 'o': args->out = optarg; break;
 		default:
 			return ov_cli_usage_error("ssdt ", "ssdt: bad option or missing value: '%s'",
@@ -117,9 +124,18 @@ static int parse_args(int argc, char **argv, struct ssdt_args *args)
 static int resolve_gpu(struct ov_cli *cli, const struct ssdt_args *args, enum ov_machine machine,
 		       struct ov_gpu_target *gpu)
 {
-	struct ov_guest_topology topo = { .machine = machine, .has_root_port = true,
-					  .rp_slot = 1, .rp_fn = 0 };
+	struct ov_guest_topology topo;
+	enum ov_vm_layout layout = OV_VM_LAYOUT_MIRROR;
 
+	if (args->layout && ov_vm_layout_parse(args->layout, &layout) < 0)
+		return ov_cli_usage_error("ssdt ", "ssdt: --layout must be mirror or proxmox");
+	if (args->layout && (args->gpu_path || args->root_port || args->gpu_slot ||
+			     machine != OV_MACHINE_Q35))
+		return ov_cli_usage_error("ssdt ", "ssdt: --layout excludes --gpu-path, "
+					  "--root-port, --gpu-slot and --machine pc");
+	/* The VM's own layout (vm/vm.h): the tables and the VM config agree. */
+	ov_vm_layout_topology(layout, &topo);
+	topo.machine = machine;
 	if (args->gpu_path) {
 		if (ov_gpu_target_from_path(cli->ctx, args->gpu_path, gpu) < 0)
 			return ov_cli_usage_error("ssdt ", "ssdt: %s", ov_ctx_error(cli->ctx));

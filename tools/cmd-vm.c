@@ -18,21 +18,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 enum {
 	OPT_GPU = 0x100, OPT_SSDT_DIR, OPT_ROM_BAR, OPT_BATTERY, OPT_LIBVIRT_VERSION,
 	OPT_SUB_VENDOR, OPT_SUB_DEVICE, OPT_DOMAIN_XML, OPT_REMOVE, OPT_VMID,
+	OPT_HIDE, OPT_NAME, OPT_MEMORY, OPT_CPUS, OPT_OVMF_CODE, OPT_OVMF_VARS, OPT_DISK,
+	OPT_CDROM,
 };
 
 /* Options every vm command shares: where the configuration comes from. */
 struct vm_opts {
 	const char *gpu, *ssdt_dir, *rom_bar, *libvirt_version;
-	const char *sub_vendor, *sub_device;
+	const char *sub_vendor, *sub_device, *hide;
 	bool battery;
 	/* libvirt */
 	const char *domain_xml, *output;
 	bool remove;
+	/* qemu */
+	const char *name, *memory, *cpus, *ovmf_code, *ovmf_vars, *disk, *cdrom;
 	/* proxmox */
 	const char *vmid;
 };
@@ -41,7 +46,10 @@ struct vm_opts {
 struct vm_build {
 	struct ov_vm_config cfg;
 	struct ov_vm_ssdt_manifest manifest;
-	char rom_bar[PATH_MAX];
+	struct ov_vm_qemu_machine qemu;
+	char rom_bar[PATH_MAX], ovmf_code[PATH_MAX], ovmf_vars[PATH_MAX];
+	char disk[PATH_MAX], cdrom[PATH_MAX];
+	bool vars_missing;	/* say how to make the VM's own copy */
 	bool have_manifest;
 	bool version_assumed;	/* say so once the output is written */
 	char sibling[OV_BDF_STRLEN]; /* the GPU's HDMI audio on the host, "" if none */
@@ -153,12 +161,16 @@ static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_co
 }
 
 static int build_config(struct ov_cli *cli, const struct vm_opts *o, struct vm_build *b,
-			bool want_version)
+			bool want_version, enum ov_vm_layout layout)
 {
 	struct ov_vm_config *cfg = &b->cfg;
 	int r;
 
 	memset(b, 0, sizeof(*b));
+	if (o->hide && ov_vm_hide_parse(o->hide, &cfg->hide_hypervisor) < 0)
+		return ov_cli_usage_error("vm ", "--hide-hypervisor: auto, on or off, got %s",
+					  o->hide);
+	cfg->vmid = o->vmid;
 	if (o->libvirt_version) {
 		if (!ov_vm_parse_libvirt_version(o->libvirt_version,
 						 &cfg->libvirt_version))
@@ -187,6 +199,8 @@ static int build_config(struct ov_cli *cli, const struct vm_opts *o, struct vm_b
 		if (ov_vm_ssdt_manifest_load(cli->ctx, o->ssdt_dir, &b->manifest) < 0)
 			return ov_cli_error_ctx(cli, "--ssdt-dir");
 		b->have_manifest = true;
+		if (ov_vm_check_layout(cli->ctx, &b->manifest, layout) < 0)
+			return ov_cli_error_ctx(cli, o->ssdt_dir);
 		cfg->acpi_tables = (const char *const *)b->manifest.tables;
 		cfg->n_tables = b->manifest.n_tables;
 		cfg->fwcfg_name = b->manifest.fw_cfg_name;
@@ -240,7 +254,7 @@ static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
 					  "(the input is never changed)");
 	memset(&b, 0, sizeof(b));
 	if (!o->remove) {
-		r = build_config(cli, o, &b, true);
+		r = build_config(cli, o, &b, true, OV_VM_LAYOUT_MIRROR);
 		if (r)
 			return r;
 	}
@@ -327,12 +341,93 @@ static void print_strv(struct ov_cli *cli, const char *key, char **v, size_t n, 
 
 		fputs(q ? q : "''", stdout);
 		free(q);
-		if (v[i][0] == '-' && i + 1 < n) {
+		if (v[i][0] == '-' && i + 1 < n && v[i + 1][0] != '-') {
 			putchar(' ');
 			continue;
 		}
 		fputs(i + 1 < n ? " \\\n" : "\n", stdout);
 	}
+}
+
+/* @path made absolute against the working directory (QEMU may run elsewhere). */
+static int absolute(const char *what, const char *path, char buf[PATH_MAX])
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/') {
+		if (strlen(path) >= PATH_MAX)
+			return ov_cli_error("%s %s: path too long", what, path);
+		strcpy(buf, path);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return ov_cli_error("%s: the working directory: %s", what, strerror(errno));
+	if ((size_t)snprintf(buf, PATH_MAX, "%s/%s", cwd, path) >= PATH_MAX)
+		return ov_cli_error("%s %s: path too long", what, path);
+	return 0;
+}
+
+static bool parse_count(const char *s, unsigned lo, unsigned hi, unsigned *ret)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end || errno || v < lo || v > hi)
+		return false;
+	*ret = (unsigned)v;
+	return true;
+}
+
+/* An input file of the VM: it must be there, and is given to QEMU absolute. */
+static int vm_input(const char *what, const char *path, char buf[PATH_MAX])
+{
+	if (!realpath(path, buf))
+		return ov_cli_error("%s %s: %s", what, path, strerror(errno));
+	return 0;
+}
+
+/* How `vm qemu` starts the VM: firmware, memory, CPUs, disks. */
+static int qemu_machine(struct ov_cli *cli, const struct vm_opts *o, struct vm_build *b)
+{
+	struct ov_vm_qemu_machine *m = &b->qemu;
+	char name_vars[PATH_MAX];
+	struct stat st;
+	int r;
+
+	m->name = o->name ? o->name : "optivfio";
+	if (o->memory && !parse_count(o->memory, 256, 16u << 20, &m->memory_mib))
+		return ov_cli_usage_error("vm qemu ", "--memory: MiB from 256, got %s", o->memory);
+	if (o->cpus && !parse_count(o->cpus, 1, 255, &m->cpus))
+		return ov_cli_usage_error("vm qemu ", "--cpus: 1 to 255, got %s", o->cpus);
+	if (o->ovmf_code) {
+		r = vm_input("--ovmf-code", o->ovmf_code, b->ovmf_code);
+		if (r)
+			return r;
+	} else if (ov_vm_ovmf_find(cli->ctx, b->ovmf_code, sizeof(b->ovmf_code)) < 0) {
+		ov_cli_error_ctx(cli, "vm qemu");
+		ov_cli_hint(cli, "install it (Debian/Ubuntu: apt install ovmf) or give "
+			    "--ovmf-code FILE");
+		return OV_EXIT_FAILURE;
+	}
+	m->ovmf_code = b->ovmf_code;
+	snprintf(name_vars, sizeof(name_vars), "%s_VARS.fd", m->name);
+	r = absolute("--ovmf-vars", o->ovmf_vars ? o->ovmf_vars : name_vars, b->ovmf_vars);
+	if (r)
+		return r;
+	m->ovmf_vars = b->ovmf_vars;
+	b->vars_missing = stat(b->ovmf_vars, &st) != 0;
+	if (o->disk && (r = vm_input("--disk", o->disk, b->disk)))
+		return r;
+	if (o->cdrom && (r = vm_input("--cdrom", o->cdrom, b->cdrom)))
+		return r;
+	m->disk = o->disk ? b->disk : NULL;
+	m->cdrom = o->cdrom ? b->cdrom : NULL;
+	b->cfg.qemu = m;
+	return 0;
 }
 
 static int run_qemu_or_proxmox(struct ov_cli *cli, const struct vm_opts *o, bool proxmox)
@@ -358,9 +453,14 @@ static int run_qemu_or_proxmox(struct ov_cli *cli, const struct vm_opts *o, bool
 						  "999999999, got %s",
 						  o->vmid);
 	}
-	r = build_config(cli, o, &b, false);
-	if (r)
+	r = build_config(cli, o, &b, false,
+			 proxmox ? OV_VM_LAYOUT_PROXMOX : OV_VM_LAYOUT_MIRROR);
+	if (r == 0 && !proxmox)
+		r = qemu_machine(cli, o, &b);
+	if (r) {
+		vm_build_free(&b);
 		return r;
+	}
 	r = proxmox ? ov_vm_proxmox_lines(cli->ctx, &b.cfg, &v, &n)
 		    : ov_vm_qemu_args(cli->ctx, &b.cfg, &v, &n);
 	if (r < 0) {
@@ -369,14 +469,19 @@ static int run_qemu_or_proxmox(struct ov_cli *cli, const struct vm_opts *o, bool
 	}
 	print_strv(cli, proxmox ? "lines" : "args", v, n, !proxmox);
 	if (!cli->json && proxmox)
-		ov_cli_hint(cli, "add these to /etc/pve/qemu-server/%s.conf%s", o->vmid,
-			    b.cfg.rom_bar_file ? "; copy the ROM to /usr/share/kvm/"
-					       : "");
-	if (!cli->json && b.cfg.battery && !proxmox)
-		ov_cli_hint(
-			cli,
-			"with the fake battery use a USB tablet, not a PS/2 or virtio "
-			"mouse (-device qemu-xhci -device usb-tablet)");
+		ov_cli_hint(cli, "add these to /etc/pve/qemu-server/%s.conf and give the VM an "
+			    "EFI disk (efidisk0)%s", o->vmid,
+			    b.cfg.rom_bar_file ? "; copy the ROM to /usr/share/kvm/" : "");
+	if (!proxmox && b.vars_missing) {
+		char tmpl[PATH_MAX];
+
+		if (ov_vm_ovmf_vars_template(cli->ctx, b.ovmf_code, tmpl, sizeof(tmpl)) < 0)
+			ov_cli_hint(cli, "first give the VM its own UEFI variable store at %s "
+				    "(%s)", b.ovmf_vars, ov_ctx_error(cli->ctx));
+		else
+			ov_cli_hint(cli, "first give the VM its own UEFI variable store: cp %s %s",
+				    tmpl, b.ovmf_vars);
+	}
 	ov_vm_strv_free(v);
 	vm_build_free(&b);
 	return OV_EXIT_OK;
@@ -388,13 +493,14 @@ static void usage(void)
 	      "       optivfio vm qemu [OPTIONS]\n"
 	      "       optivfio vm proxmox --vmid N [OPTIONS]\n"
 	      "\n"
-	      "Put the dGPU into a q35 VM the NVIDIA driver accepts: a VFIO hostdev at\n"
-	      "guest 01:00.0 behind a pcie-root-port at 00:01.0 with hotplug off, the\n"
-	      "host's subsystem ids, the SSDTs of `optivfio ssdt` and "
-	      "<features><acpi/>.\n"
-	      "`vm libvirt` patches a domain XML (idempotent; --remove takes the patch "
-	      "out\n"
-	      "again), `vm qemu` prints QEMU arguments, `vm proxmox` Proxmox VE lines.\n"
+	      "Put the dGPU into a q35 VM the NVIDIA driver accepts: a VFIO device at\n"
+	      "guest 01:00.0 behind a pcie-root-port at 00:01.0 with hotplug off (Proxmox:\n"
+	      "behind its own port at 00:1c.0), the host's subsystem ids, the tables of\n"
+	      "`optivfio ssdt`, ACPI on and the hypervisor hidden from the driver.\n"
+	      "`vm libvirt` patches a domain XML (idempotent; --remove takes the patch out\n"
+	      "again; the GPU is managed='no': `optivfio hook install` hands it over),\n"
+	      "`vm qemu` prints a QEMU command that starts the VM, `vm proxmox` the lines\n"
+	      "for /etc/pve/qemu-server/N.conf.\n"
 	      "\n"
 	      "Options:\n"
 	      "  --domain-xml FILE       the domain to patch (never changed itself)\n"
@@ -403,14 +509,24 @@ static void usage(void)
 	      "  --gpu BDF               the host GPU (default: the dGPU of the host)\n"
 	      "  --sub-vendor ID         subsystem vendor id (default: the host's)\n"
 	      "  --sub-device ID         subsystem device id (default: the host's)\n"
-	      "  --ssdt-dir DIR          tables and ROM from `optivfio ssdt -o DIR`\n"
-	      "  --rom-bar FILE          show FILE in the GPU's ROM BAR (MXM-ROM "
-	      "alternative)\n"
-	      "  --battery               pointer as a USB tablet (fake battery in the "
-	      "SSDT)\n"
-	      "  --libvirt-version X.Y.Z target libvirt (default: `virsh --version`, "
-	      "else 9.0.0)\n"
-	      "  --vmid N                Proxmox VM id\n"
+	      "  --ssdt-dir DIR          tables and ROM from `optivfio ssdt -o DIR`; their\n"
+	      "                          _ROM must sit where this VM has the GPU\n"
+	      "  --rom-bar FILE          show FILE in the GPU's ROM BAR (MXM-ROM alternative)\n"
+	      "  --battery               pointer as a USB tablet (fake battery in the SSDT)\n"
+	      "  --hide-hypervisor auto|on|off\n"
+	      "                          on: kvm=off and a Hyper-V vendor id of the VM's own,\n"
+	      "                          which NVIDIA's Windows drivers before 465 need (else\n"
+	      "                          Code 43); it costs KVM's paravirtual clock and EOI.\n"
+	      "                          auto (default): on, except for a libvirt domain\n"
+	      "                          whose libosinfo id is not Windows\n"
+	      "  --libvirt-version X.Y.Z target libvirt (default: `virsh --version`, else 9.0.0)\n"
+	      "  --name NAME             vm qemu: the VM's name (default optivfio)\n"
+	      "  --memory MIB, --cpus N  vm qemu: memory and vCPUs (default 8192, 4)\n"
+	      "  --ovmf-code FILE        vm qemu: UEFI firmware (default: the installed OVMF)\n"
+	      "  --ovmf-vars FILE        vm qemu: this VM's copy of the UEFI variables\n"
+	      "                          (default NAME_VARS.fd)\n"
+	      "  --disk FILE, --cdrom FILE  vm qemu: the system disk, an installer image\n"
+	      "  --vmid N                vm proxmox: the VM id\n"
 	      "  -h, --help              this help\n",
 	      stdout);
 }
@@ -429,6 +545,14 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "remove", no_argument, NULL, OPT_REMOVE },
 		{ "vmid", required_argument, NULL, OPT_VMID },
+		{ "hide-hypervisor", required_argument, NULL, OPT_HIDE },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "ovmf-code", required_argument, NULL, OPT_OVMF_CODE },
+		{ "ovmf-vars", required_argument, NULL, OPT_OVMF_VARS },
+		{ "disk", required_argument, NULL, OPT_DISK },
+		{ "cdrom", required_argument, NULL, OPT_CDROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -458,13 +582,27 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 		case 'o': o.output = optarg; break;
 		case OPT_REMOVE: o.remove = true; break;
 		case OPT_VMID: o.vmid = optarg; break;
+		case OPT_HIDE: o.hide = optarg; break;
+		case OPT_NAME: o.name = optarg; break;
+		case OPT_MEMORY: o.memory = optarg; break;
+		case OPT_CPUS: o.cpus = optarg; break;
+		case OPT_OVMF_CODE: o.ovmf_code = optarg; break;
+		case OPT_OVMF_VARS: o.ovmf_vars = optarg; break;
+		case OPT_DISK: o.disk = optarg; break;
+		case OPT_CDROM: o.cdrom = optarg; break;
 		default: return ov_cli_usage_error("vm ", "unknown option");
 		}
 	}
 	if (optind < argc)
 		return ov_cli_usage_error("vm ", "unexpected argument: %s", argv[optind]);
-	if (strcmp(sub, "libvirt") == 0)
+	if (strcmp(sub, "libvirt") == 0) {
+		if (o.name || o.memory || o.cpus || o.ovmf_code || o.ovmf_vars || o.disk ||
+		    o.cdrom || o.vmid)
+			return ov_cli_usage_error("vm ", "--vmid is for `vm proxmox`; --name, "
+						  "--memory, --cpus, --ovmf-*, --disk and "
+						  "--cdrom for `vm qemu`");
 		return run_libvirt(cli, &o);
+	}
 	if (o.domain_xml || o.output || o.remove)
 		return ov_cli_usage_error("vm ", "--domain-xml, -o and --remove are for "
 					  "`vm libvirt`");
@@ -473,6 +611,9 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 			return ov_cli_usage_error("vm ", "--vmid is for `vm proxmox`");
 		return run_qemu_or_proxmox(cli, &o, false);
 	}
+	if (o.name || o.memory || o.cpus || o.ovmf_code || o.ovmf_vars || o.disk || o.cdrom)
+		return ov_cli_usage_error("vm ", "--name, --memory, --cpus, --ovmf-code, "
+					  "--ovmf-vars, --disk and --cdrom are for `vm qemu`");
 	if (strcmp(sub, "proxmox") == 0)
 		return run_qemu_or_proxmox(cli, &o, true);
 	return ov_cli_usage_error("vm ", "unknown vm command: %s", sub);

@@ -17,6 +17,7 @@
  *     <optivfio:fwcfg-entry name="opt/..."/>          our <sysinfo type='fwcfg'> entry
  *     <optivfio:acpi-table file="/abs"/>              our <os><acpi><table type='raw'>
  *     <optivfio:created element="features/acpi"/>     element created, removed when empty
+ *     <optivfio:feature element="kvm/hidden"/>        <features><kvm><hidden> we added
  *     <optivfio:declared-qemu-ns/>
  *   </optivfio:vm>
  */

@@ -452,7 +452,14 @@ static void add_root_port(struct patch *p)
 	record_added(p, "controller", OV_VM_ROOT_PORT_ALIAS);
 }
 
-/* facts §4.5: managed VFIO hostdev, source = host BDF, guest 01:00.0. */
+/*
+ * facts §4.5: VFIO hostdev, source = host BDF, guest 01:00.0. Not managed:
+ * on these laptops the GPU shares its IOMMU group with its HDMI audio
+ * function, which must be kept off every driver (driver_override none)
+ * before QEMU can open the group, and libvirt's managed mode only rebinds
+ * the one function it is given. optivfio's hook (host prepare/release)
+ * hands the whole group over; managed='yes' would rebind behind it.
+ */
 static void add_gpu_hostdev(struct patch *p, xmlNodePtr existing)
 {
 	const struct ov_vm_config *cfg = p->cfg;
@@ -460,7 +467,7 @@ static void add_gpu_hostdev(struct patch *p, xmlNodePtr existing)
 
 	set(h, "mode", "subsystem");
 	set(h, "type", "pci");
-	set(h, "managed", "yes");
+	set(h, "managed", "no");
 	if (existing) {
 		/* Swapped in where the user's hostdev was; that one is kept. */
 		struct touched *t = touch(p, existing);
@@ -656,6 +663,77 @@ static void use_usb_tablet(struct patch *p)
 	place(p->devices, in, (const char *const[]){ "input", NULL });
 	add_with(in, "alias", "name", OV_VM_TABLET_ALIAS);
 	record_added(p, "input", OV_VM_TABLET_ALIAS);
+}
+
+/* <features><parent><child .../></parent>: added unless the domain has one. */
+static xmlNodePtr add_feature(struct patch *p, xmlNodePtr features, const char *parent,
+			      const char *child)
+{
+	char path[64], rec[64];
+	xmlNodePtr par, n;
+
+	snprintf(path, sizeof(path), "features/%s", parent);
+	par = ensure(p, features, parent, path);
+	if (ovx_child(par, child)) {
+		note(p->notes, "the domain sets <%s><%s> itself: left as it is", parent, child);
+		return NULL;
+	}
+	n = ovx_add(par, NULL, child);
+	snprintf(rec, sizeof(rec), "%s/%s", parent, child);
+	set(record(p, "feature"), "element", rec);
+	return n;
+}
+
+/* The libosinfo id virt-manager records names a guest that is not Windows. */
+static bool libosinfo_not_windows(struct patch *p)
+{
+	for (xmlNodePtr md = ovx_child(p->root, "metadata"); md; md = ovx_next(md, "metadata"))
+		for (xmlNodePtr l = md->children; l; l = l->next)
+			for (xmlNodePtr os = l->children; os; os = os->next) {
+				xmlChar *id;
+				bool other;
+
+				if (os->type != XML_ELEMENT_NODE || !os->ns ||
+				    xmlStrcmp(os->name, BAD_CAST "os") ||
+				    !xmlStrstr(os->ns->href, BAD_CAST "libosinfo"))
+					continue;
+				id = xmlGetNoNsProp(os, BAD_CAST "id");
+				other = id && !xmlStrstr(id, BAD_CAST "microsoft.com/win");
+				xmlFree(id);
+				return other;
+			}
+	return false;
+}
+
+/*
+ * NVIDIA's Windows drivers before 465 stop with Code 43 when they see a
+ * hypervisor: <kvm><hidden> is QEMU's kvm=off, and a Hyper-V vendor id of
+ * our own replaces "Microsoft Hv". Seeded by the domain's UUID (else its
+ * name), so re-patching gives the same id and two domains different ones.
+ */
+static void hide_hypervisor(struct patch *p, xmlNodePtr features)
+{
+	char vendor[OV_VM_HV_VENDOR_ID_LEN + 1];
+	xmlNodePtr n, idn;
+	xmlChar *seed;
+
+	if (p->cfg->hide_hypervisor == OV_VM_HIDE_OFF ||
+	    (p->cfg->hide_hypervisor == OV_VM_HIDE_AUTO && libosinfo_not_windows(p)))
+		return;
+	n = add_feature(p, features, "kvm", "hidden");
+	if (n)
+		set(n, "state", "on");
+	n = add_feature(p, features, "hyperv", "vendor_id");
+	if (!n)
+		return;
+	idn = ovx_child(p->root, "uuid");
+	if (!idn)
+		idn = ovx_child(p->root, "name");
+	seed = idn ? xmlNodeGetContent(idn) : NULL;
+	ov_vm_hv_vendor_id(seed ? (const char *)seed : "", vendor);
+	xmlFree(seed);
+	set(n, "state", "on");
+	set(n, "value", vendor);
 }
 
 /* Write down how to find each changed device again, and what it was. */
@@ -918,6 +996,7 @@ static int apply(struct patch *p)
 	/* facts §4.2: without <acpi/> libvirt passes acpi=off: no tables at all. */
 	features = ensure(p, p->root, "features", "features");
 	ensure(p, features, "acpi", "features/acpi");
+	hide_hypervisor(p, features);
 	r = add_sub_ids(p);
 	if (r == 0)
 		r = add_tables(p);
@@ -927,6 +1006,29 @@ static int apply(struct patch *p)
 		r = add_commandline(p);
 	record_touched(p);
 	return r;
+}
+
+/*
+ * Re-patching starts from the unpatched domain, so a run without tables
+ * would silently drop the ones an earlier run added: refuse instead.
+ */
+static int check_keeps_tables(struct patch *p)
+{
+	xmlNodePtr rec = ovl_record(p->doc);
+
+	if (!rec || p->cfg->n_tables)
+		return 0;
+	for (xmlNodePtr e = rec->children; e; e = e->next) {
+		if (e->type != XML_ELEMENT_NODE || e->ns != rec->ns)
+			continue;
+		if (!xmlStrcmp(e->name, BAD_CAST "acpi-table") ||
+		    (!xmlStrcmp(e->name, BAD_CAST "arg") && ovx_attr_is(e, "value", "-acpitable")))
+			return ov_ctx_fail(p->ctx, EEXIST,
+					   "the domain has optivfio's ACPI tables from an earlier "
+					   "patch and none were given now: give --ssdt-dir DIR "
+					   "again, or take the patch out with --remove first");
+	}
+	return 0;
 }
 
 int ov_vm_libvirt_patch(struct ov_ctx *ctx, const char *xml_in, size_t len,
@@ -945,8 +1047,10 @@ int ov_vm_libvirt_patch(struct ov_ctx *ctx, const char *xml_in, size_t len,
 	if (r < 0)
 		return r;
 	p.root = xmlDocGetRootElement(p.doc);
+	r = check_keeps_tables(&p);
 	/* Idempotence: start from the document as it was before our patch. */
-	r = ovl_restore(ctx, p.doc, &was_patched);
+	if (r == 0)
+		r = ovl_restore(ctx, p.doc, &was_patched);
 	if (r == 0)
 		r = check_no_leftovers(&p);
 	if (r == 0)

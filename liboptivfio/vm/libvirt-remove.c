@@ -141,8 +141,8 @@ static xmlNodePtr find_created(xmlNodePtr root, xmlNsPtr qns, const char *path)
 {
 	xmlNodePtr n;
 
-	if (strcmp(path, "features/acpi") == 0)
-		return ovx_child(ovx_child(root, "features"), "acpi");
+	if (strncmp(path, "features/", 9) == 0)
+		return ovx_child(ovx_child(root, "features"), path + 9);
 	if (strcmp(path, "os/acpi") == 0)
 		return ovx_child(ovx_child(root, "os"), "acpi");
 	if (strcmp(path, "sysinfo-fwcfg") == 0) {
@@ -211,6 +211,21 @@ static void undo_entry(xmlNodePtr root, xmlNodePtr devices, xmlNodePtr e)
 				ovx_remove(d);
 				break;
 			}
+		}
+		xmlFree(v);
+	} else if (is_ours(e, "feature")) {
+		/* "kvm/hidden": <features><kvm><hidden/> */
+		char *slash;
+
+		v = attr(e, "element");
+		slash = v ? strchr(v, '/') : NULL;
+		if (slash) {
+			xmlNodePtr par;
+
+			*slash = 0;
+			par = ovx_child(ovx_child(root, "features"), v);
+			if (ovx_child(par, slash + 1))
+				ovx_remove(ovx_child(par, slash + 1));
 		}
 		xmlFree(v);
 	} else if (is_ours(e, "acpi-table")) {

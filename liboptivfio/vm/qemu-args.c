@@ -1,15 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The VM configuration as plain QEMU arguments and as Proxmox VE lines:
- * the same topology as the libvirt patch (facts-qemu-libvirt §4.2 shows the
- * arguments libvirt itself generates for it), with each value escaped for
+ * The VM as one QEMU command line that starts it: the layout of the libvirt
+ * patch (facts-qemu-libvirt §4.2 shows the arguments libvirt generates for
+ * it) plus what libvirt would otherwise add, with each value escaped for
  * QEMU's option parser.
+ *
+ * Guest PCI map (-nodefaults: QEMU adds nothing of its own to pcie.0 but
+ * q35's fixed 00:00.0 host bridge and 00:1f.x LPC, AHCI, SMBus):
+ *   00:01.0  pcie-root-port, hotplug off   01:00.0  the GPU (vfio-pci)
+ *   00:02.0  emulated VGA, where the laptop has its iGPU: the console, as
+ *            an Optimus dGPU has no display outputs of its own
+ *   00:03.0  e1000e (Windows has a driver for it out of the box)
+ *   00:04.0  qemu-xhci with a USB tablet, with the fake battery
  */
 #include "vm/vm.h"
+#include "vm/qemu-argv.h"
+#include "vm/strv.h"
+#include "aml/guest-path.h"
 #include "core/ctx.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,163 +27,140 @@
 #define ROOT_PORT_ID "optivfio-rp"
 #define GPU_ID "optivfio-gpu"
 
-struct strv {
-	char **v;
-	size_t n;
-	bool failed;
-};
-
-static void push(struct strv *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void push(struct strv *s, const char *fmt, ...)
-{
-	char *str, **grown;
-	va_list ap;
-
-	if (s->failed)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(&str, fmt, ap) < 0)
-		str = NULL;
-	va_end(ap);
-	grown = str ? realloc(s->v, (s->n + 2) * sizeof(*grown)) : NULL;
-	if (!grown) {
-		free(str);
-		s->failed = true;
-		return;
-	}
-	s->v = grown;
-	s->v[s->n++] = str;
-	s->v[s->n] = NULL;
-}
-
-static int finish(struct ov_ctx *ctx, struct strv *s, char ***ret, size_t *n)
-{
-	if (s->failed || !s->v) {
-		ov_vm_strv_free(s->v);
-		return ov_ctx_fail(ctx, ENOMEM, "out of memory");
-	}
-	*ret = s->v;
-	*n = s->n;
-	return 0;
-}
-
-/* -acpitable and -fw_cfg: the same in both outputs. */
-static void push_tables_and_fwcfg(struct strv *s, const struct ov_vm_config *cfg)
+void ovq_push_tables(struct ovs *s, const struct ov_vm_config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_tables; i++) {
-		char *f = ov_vm_qemu_escape(cfg->acpi_tables[i]);
-
-		push(s, "-acpitable");
-		push(s, "file=%s", f ? f : "");
-		s->failed |= !f;
-		free(f);
+		ovs_push(s, "-acpitable");
+		ovs_push_escaped(s, "file=", cfg->acpi_tables[i]);
 	}
 	if (cfg->fwcfg_name && cfg->fwcfg_file) {
-		char *n = ov_vm_qemu_escape(cfg->fwcfg_name);
-		char *f = ov_vm_qemu_escape(cfg->fwcfg_file);
+		char *n = ovs_escape(s, cfg->fwcfg_name), *f = ovs_escape(s, cfg->fwcfg_file);
 
-		push(s, "-fw_cfg");
-		push(s, "name=%s,file=%s", n ? n : "", f ? f : "");
-		s->failed |= !n || !f;
+		ovs_push(s, "-fw_cfg");
+		if (n && f)
+			ovs_push(s, "name=%s,file=%s", n, f);
 		free(n);
 		free(f);
 	}
 }
 
-int ov_vm_qemu_args(struct ov_ctx *ctx, const struct ov_vm_config *cfg,
-		    char ***argv, size_t *argc)
+/* facts §4.4: chassis = index 1, port = slot<<3|fn = 8, no hotplug. */
+static void push_layout(struct ovs *s, const struct ov_vm_config *cfg)
 {
-	struct strv s = { NULL, 0, false };
-	char bdf[OV_BDF_STRLEN], sub[96] = "", rom[8192] = "";
+	struct ov_guest_topology t;
+	char bdf[OV_BDF_STRLEN], sub[64] = "", *rom = NULL;
 
+	ov_vm_layout_topology(OV_VM_LAYOUT_MIRROR, &t);
 	ov_bdf_format(&cfg->host_gpu, bdf);
-	/* facts §4.2/§4.4: chassis = index 1, port = slot<<3|fn = 8, no hotplug. */
-	push(&s, "-device");
-	push(&s,
-	     "pcie-root-port,id=" ROOT_PORT_ID ",bus=pcie.0,addr=0x1,chassis=1,port=8,"
-	     "hotplug=off");
-	/* facts §5: the x-pci-sub-* properties are parsed with base 0. */
+	ovs_push(s, "-device");
+	ovs_push(s, "pcie-root-port,id=" ROOT_PORT_ID ",bus=pcie.0,addr=%02x.%x,chassis=1,"
+		 "port=0x%x,hotplug=off", t.rp_slot, t.rp_fn, t.rp_slot << 3 | t.rp_fn);
 	if (cfg->have_sub_ids)
-		snprintf(sub, sizeof(sub),
-			 ",x-pci-sub-vendor-id=0x%04x,x-pci-sub-device-id=0x%04x",
+		/* facts §5: the x-pci-sub-* properties are parsed with base 0. */
+		snprintf(sub, sizeof(sub), ",x-pci-sub-vendor-id=0x%04x,x-pci-sub-device-id=0x%04x",
 			 cfg->sub_vendor, cfg->sub_device);
-	if (cfg->rom_bar_file) {
-		char *f = ov_vm_qemu_escape(cfg->rom_bar_file);
-
-		if (!f || strlen(f) > sizeof(rom) - 32) {
-			free(f);
-			ov_vm_strv_free(s.v);
-			return ov_ctx_fail(ctx, ENAMETOOLONG, "ROM path too long");
-		}
-		snprintf(rom, sizeof(rom), ",rombar=1,romfile=%s", f);
-		free(f);
-	}
-	push(&s, "-device");
-	push(&s, "vfio-pci,host=%s,id=" GPU_ID ",bus=" ROOT_PORT_ID ",addr=0x0%s%s", bdf,
-	     sub, rom);
-	push_tables_and_fwcfg(&s, cfg);
-	return finish(ctx, &s, argv, argc);
+	/* The MXM-ROM alternative: the ROM BAR shows this file. */
+	if (cfg->rom_bar_file)
+		rom = ovs_escape(s, cfg->rom_bar_file);
+	ovs_push(s, "-device");
+	ovs_push(s, "vfio-pci,host=%s,id=" GPU_ID ",bus=" ROOT_PORT_ID ",addr=%02x.%x%s%s%s",
+		 bdf, t.gpu_slot, t.gpu_fn, sub, rom ? ",rombar=1,romfile=" : "", rom ? rom : "");
+	free(rom);
 }
 
 /*
- * Proxmox splits "args:" like a shell (PVE::Tools::split_args), so each
- * argument is shell-quoted. Its hostpci device gets the id "hostpci0",
- * which -set can address.
+ * The CPU as the guest's NVIDIA driver sees it. Hyper-V enlightenments
+ * keep Windows fast; hiding adds kvm=off (no KVM CPUID signature) and our
+ * own Hyper-V vendor id in place of "Microsoft Hv".
  */
-int ov_vm_proxmox_lines(struct ov_ctx *ctx, const struct ov_vm_config *cfg,
-			char ***lines, size_t *n)
+static void push_cpu(struct ovs *s, const struct ov_vm_config *cfg, const char *seed)
 {
-	struct strv s = { NULL, 0, false }, a = { NULL, 0, false };
-	char bdf[OV_BDF_STRLEN], *args = NULL;
-	size_t len = 0;
-	FILE *f;
+	char vendor[OV_VM_HV_VENDOR_ID_LEN + 1];
 
-	ov_bdf_format(&cfg->host_gpu, bdf);
-	push(&s, "machine: q35");
-	if (cfg->rom_bar_file) {
-		/* Proxmox looks romfile up under /usr/share/kvm/. */
-		const char *base = strrchr(cfg->rom_bar_file, '/');
+	ovs_push(s, "-cpu");
+	if (cfg->hide_hypervisor == OV_VM_HIDE_OFF) {
+		ovs_push(s, "host,hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-time");
+		return;
+	}
+	ov_vm_hv_vendor_id(seed, vendor);
+	ovs_push(s, "host,kvm=off,hv-vendor-id=%s,hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,"
+		 "hv-time", vendor);
+}
 
-		push(&s, "hostpci0: %s,pcie=1,rombar=1,romfile=%s", bdf,
-		     base ? base + 1 : cfg->rom_bar_file);
-	} else {
-		push(&s, "hostpci0: %s,pcie=1", bdf);
-	}
-	/* Seed "Fake battery": a USB tablet, not PS/2 or virtio (Proxmox's own
-	 * tablet option, on by default, is a USB tablet). */
-	if (cfg->battery)
-		push(&s, "tablet: 1");
-	if (cfg->have_sub_ids) {
-		push(&a, "-set");
-		push(&a, "device.hostpci0.x-pci-sub-vendor-id=0x%04x", cfg->sub_vendor);
-		push(&a, "-set");
-		push(&a, "device.hostpci0.x-pci-sub-device-id=0x%04x", cfg->sub_device);
-	}
-	push_tables_and_fwcfg(&a, cfg);
-	if (a.failed) {
-		ov_vm_strv_free(a.v);
-		ov_vm_strv_free(s.v);
-		return ov_ctx_fail(ctx, ENOMEM, "out of memory");
-	}
-	if (a.n) {
-		f = open_memstream(&args, &len);
-		if (!f) {
-			s.failed = true;
-		} else {
-			fputs("args:", f);
-			for (size_t i = 0; i < a.n; i++) {
-				char *q = ov_vm_shell_quote(a.v[i]);
+/* The image format from the name, so QEMU does not probe (and guard) raw. */
+static const char *image_format(const char *path)
+{
+	const char *dot = strrchr(path, '.');
 
-				fprintf(f, " %s", q ? q : "''");
-				s.failed |= !q;
-				free(q);
-			}
-			fclose(f);
-			push(&s, "%s", args);
-			free(args);
-		}
+	if (dot && !strcmp(dot, ".qcow2"))
+		return ",format=qcow2";
+	if (dot && (!strcmp(dot, ".img") || !strcmp(dot, ".raw") || !strcmp(dot, ".iso")))
+		return ",format=raw";
+	return "";
+}
+
+static void push_drive(struct ovs *s, const char *file, const char *id, const char *media,
+		       const char *device, const char *bus)
+{
+	char *f;
+
+	if (!file)
+		return;
+	f = ovs_escape(s, file);
+	ovs_push(s, "-drive");
+	if (f)
+		ovs_push(s, "file=%s,if=none,id=%s%s%s", f, id, media, image_format(file));
+	free(f);
+	ovs_push(s, "-device");
+	/* q35's built-in AHCI (00:1f.2) has the ports ide.0 .. ide.5. */
+	ovs_push(s, "%s,drive=%s,bus=%s", device, id, bus);
+}
+
+int ov_vm_qemu_args(struct ov_ctx *ctx, const struct ov_vm_config *cfg,
+		    char ***argv, size_t *argc)
+{
+	const struct ov_vm_qemu_machine *m = cfg->qemu;
+	struct ovs s = { NULL, 0, false };
+	const char *name;
+
+	if (!m || !m->ovmf_code || !m->ovmf_vars)
+		return ov_ctx_fail(ctx, EINVAL, "no UEFI firmware given for the QEMU command");
+	name = m->name && *m->name ? m->name : "optivfio";
+	ovs_push(&s, "%s", m->binary ? m->binary : "qemu-system-x86_64");
+	ovs_push(&s, "-name");
+	ovs_push_escaped(&s, "", name);
+	ovs_push(&s, "-machine");
+	ovs_push(&s, "q35");
+	ovs_push(&s, "-accel");
+	ovs_push(&s, "kvm");
+	push_cpu(&s, cfg, name);
+	ovs_push(&s, "-smp");
+	ovs_push(&s, "%u", m->cpus ? m->cpus : 4);
+	ovs_push(&s, "-m");
+	ovs_push(&s, "%u", m->memory_mib ? m->memory_mib : 8192);
+	ovs_push(&s, "-nodefaults");
+	/* OVMF: the firmware read-only, the variables in this VM's own copy. */
+	ovs_push(&s, "-drive");
+	ovs_push_escaped(&s, "if=pflash,format=raw,unit=0,readonly=on,file=", m->ovmf_code);
+	ovs_push(&s, "-drive");
+	ovs_push_escaped(&s, "if=pflash,format=raw,unit=1,file=", m->ovmf_vars);
+	push_layout(&s, cfg);
+	ovs_push(&s, "-device");
+	ovs_push(&s, "VGA,id=optivfio-vga,bus=pcie.0,addr=0x2");
+	ovs_push(&s, "-netdev");
+	ovs_push(&s, "user,id=optivfio-net");
+	ovs_push(&s, "-device");
+	ovs_push(&s, "e1000e,netdev=optivfio-net,bus=pcie.0,addr=0x3");
+	push_drive(&s, m->disk, "optivfio-disk", "", "ide-hd", "ide.0");
+	push_drive(&s, m->cdrom, "optivfio-cd", ",media=cdrom,readonly=on", "ide-cd", "ide.1");
+	if (cfg->battery) {
+		/* With a battery, PS/2 and virtio pointers lose left clicks
+		 * while keys are held; a USB tablet does not. */
+		ovs_push(&s, "-device");
+		ovs_push(&s, "qemu-xhci,id=optivfio-xhci,bus=pcie.0,addr=0x4");
+		ovs_push(&s, "-device");
+		ovs_push(&s, "usb-tablet,bus=optivfio-xhci.0");
 	}
-	ov_vm_strv_free(a.v);
-	return finish(ctx, &s, lines, n);
+	ovq_push_tables(&s, cfg);
+	return ovs_finish(ctx, &s, argv, argc);
 }

@@ -8,7 +8,7 @@ HOSTS="$SRCDIR/testsuite/hosts"
 TAP_N=0
 TAP_FAILED=0
 TMP=$(mktemp -d "${BUILDDIR:-/tmp}/tmp-cli-XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }
 not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $*"; }

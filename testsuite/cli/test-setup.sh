@@ -38,6 +38,22 @@ expect_json "$TMP/out" 'd["blocked"]' "false" "--json: not blocked"
 check "qemu-args.txt has the GPU with its subsystem ids" sh -c "grep -q 'vfio-pci,host=0000:01:00.0' '$TMP/s2/qemu-args.txt' && grep -q 'x-pci-sub-vendor-id=0x1025' '$TMP/s2/qemu-args.txt'"
 check "proxmox.conf has hostpci0" grep -q '^hostpci0: 0000:01:00.0' "$TMP/s2/proxmox.conf"
 check "battery table written" [ -s "$TMP/s2/ssdt/ssdt-battery.aml" ]
+check "qemu-args.txt is a whole command: the QEMU binary first" \
+	sh -c "head -n1 '$TMP/s2/qemu-args.txt' | grep -q '^qemu-system-x86_64 '"
+check "qemu-args.txt boots the VM's own OVMF variables" \
+	grep -q "file=$TMP/s2/OVMF_VARS.fd" "$TMP/s2/qemu-args.txt"
+if [ -f /usr/share/OVMF/OVMF_VARS_4M.fd ]; then
+	check "OVMF_VARS.fd is a copy of the installed template" \
+		cmp -s /usr/share/OVMF/OVMF_VARS_4M.fd "$TMP/s2/OVMF_VARS.fd"
+fi
+expect_json "$TMP/s2/ssdt-proxmox/optivfio-ssdt.json" 'd["gpu_path"]' '\_SB.PCI0.SE0.S00' \
+	"Proxmox's tables target the GPU behind Proxmox's root port 00:1c.0"
+check "proxmox.conf passes Proxmox's tables" grep -q "^args: .*file=$TMP/s2/ssdt-proxmox/" \
+	"$TMP/s2/proxmox.conf"
+check "proxmox.conf hides the hypervisor" grep -q '^cpu: host,hidden=1,hv-vendor-id=' "$TMP/s2/proxmox.conf"
+check "the report gives the Windows tips" sh -c "grep -q 'fast startup off' '$TMP/s2/report.txt' &&
+	grep -q 'newest NVIDIA driver' '$TMP/s2/report.txt' && grep -q 'Linux guest first' '$TMP/s2/report.txt' &&
+	grep -q 'UEFI variables' '$TMP/s2/report.txt'"
 
 # A ROM that needs stripping and belongs to another GPU (the seed's MXM-ROM
 # trick uses such ROMs on purpose): written, with doctor's warning reported.

@@ -42,22 +42,47 @@ static void assert_strv(char **got, size_t n, const char *const *want)
 	assert_null(got[n]);
 }
 
+static const struct ov_vm_qemu_machine machine = {
+	.name = "win,11", .memory_mib = 4096, .cpus = 2,
+	.ovmf_code = "/usr/share/OVMF/OVMF_CODE_4M.fd", .ovmf_vars = "/srv/vm/win_VARS.fd",
+	.disk = "/srv/vm/win.qcow2",
+};
+
 static void qemu_args_follow_the_recipe(void **state)
 {
 	struct ov_vm_config cfg = full_config(0);
 	struct ov_ctx *ctx;
+	char vendor[OV_VM_HV_VENDOR_ID_LEN + 1], cpu[160];
 	char **argv;
 	size_t n;
 	/* facts §4.2 (root port props as libvirt emits them), §5 (vfio-pci),
 	 * §3 (-acpitable), §2.5 (-fw_cfg); commas doubled in values. */
-	static const char *const want[] = {
+	const char *const want[] = {
+		"qemu-system-x86_64",
+		"-name", "win,,11",
+		"-machine", "q35",
+		"-accel", "kvm",
+		"-cpu", cpu,
+		"-smp", "2",
+		"-m", "4096",
+		"-nodefaults",
+		"-drive", "if=pflash,format=raw,unit=0,readonly=on,"
+			  "file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+		"-drive", "if=pflash,format=raw,unit=1,file=/srv/vm/win_VARS.fd",
 		"-device",
-		"pcie-root-port,id=optivfio-rp,bus=pcie.0,addr=0x1,chassis=1,port=8,"
+		"pcie-root-port,id=optivfio-rp,bus=pcie.0,addr=01.0,chassis=1,port=0x8,"
 		"hotplug=off",
 		"-device",
-		"vfio-pci,host=0000:01:00.0,id=optivfio-gpu,bus=optivfio-rp,addr=0x0,"
+		"vfio-pci,host=0000:01:00.0,id=optivfio-gpu,bus=optivfio-rp,addr=00.0,"
 		"x-pci-sub-vendor-id=0x1025,x-pci-sub-device-id=0x118b,"
 		"rombar=1,romfile=/srv/mxm rom/gtx1050.rom",
+		"-device", "VGA,id=optivfio-vga,bus=pcie.0,addr=0x2",
+		"-netdev", "user,id=optivfio-net",
+		"-device", "e1000e,netdev=optivfio-net,bus=pcie.0,addr=0x3",
+		"-drive", "file=/srv/vm/win.qcow2,if=none,id=optivfio-disk,format=qcow2",
+		"-device", "ide-hd,drive=optivfio-disk,bus=ide.0",
+		"-device", "qemu-xhci,id=optivfio-xhci,bus=pcie.0,addr=0x4",
+		"-device", "usb-tablet,bus=optivfio-xhci.0",
 		"-acpitable",
 		"file=/srv/ssdt/ssdt-rom.aml",
 		"-acpitable",
@@ -67,18 +92,29 @@ static void qemu_args_follow_the_recipe(void **state)
 		NULL,
 	};
 
+	ov_vm_hv_vendor_id("win,11", vendor);
+	snprintf(cpu, sizeof(cpu), "host,kvm=off,hv-vendor-id=%s,hv-relaxed,hv-vapic,"
+		 "hv-spinlocks=0x1fff,hv-time", vendor);
+	cfg.qemu = &machine;
 	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
 	assert_int_equal(ov_vm_qemu_args(ctx, &cfg, &argv, &n), 0);
 	assert_strv(argv, n, want);
 	ov_vm_strv_free(argv);
 
-	/* Nothing optional: just the two devices. */
-	cfg = (struct ov_vm_config){ .host_gpu = { 0, 2, 0, 0 } };
+	/* Nothing optional: no sub ids, no tables, no tablet, no disk. */
+	cfg = (struct ov_vm_config){ .host_gpu = { 0, 2, 0, 0 },
+				     .hide_hypervisor = OV_VM_HIDE_OFF, .qemu = &machine };
 	assert_int_equal(ov_vm_qemu_args(ctx, &cfg, &argv, &n), 0);
-	assert_int_equal(n, 4);
-	assert_string_equal(argv[3], "vfio-pci,host=0000:02:00.0,id=optivfio-gpu,"
-			    "bus=optivfio-rp,addr=0x0");
+	assert_string_equal(argv[8], "host,hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-time");
+	assert_string_equal(argv[21], "vfio-pci,host=0000:02:00.0,id=optivfio-gpu,"
+			    "bus=optivfio-rp,addr=00.0");
+	for (size_t i = 0; i < n; i++)
+		assert_null(strstr(argv[i], "acpitable"));
 	ov_vm_strv_free(argv);
+
+	/* Without firmware there is no command that starts. */
+	cfg.qemu = NULL;
+	assert_int_equal(ov_vm_qemu_args(ctx, &cfg, &argv, &n), -EINVAL);
 	ov_ctx_free(ctx);
 }
 
@@ -86,25 +122,58 @@ static void proxmox_lines(void **state)
 {
 	struct ov_vm_config cfg = full_config(0);
 	struct ov_ctx *ctx;
+	char vendor[OV_VM_HV_VENDOR_ID_LEN + 1], cpu[64];
 	char **lines;
 	size_t n;
-	static const char *const want[] = {
+	/* qemu-server: PVE/QemuServer/PCI.pm (hostpci options), CPUConfig.pm
+	 * (hidden, hv-vendor-id). */
+	const char *const want[] = {
 		"machine: q35",
-		"hostpci0: 0000:01:00.0,pcie=1,rombar=1,romfile=gtx1050.rom",
+		"bios: ovmf",
+		cpu,
+		"hostpci0: 0000:01:00.0,pcie=1,sub-vendor-id=0x1025,sub-device-id=0x118b,"
+		"rombar=1,romfile=gtx1050.rom",
 		"tablet: 1",
-		"args: -set device.hostpci0.x-pci-sub-vendor-id=0x1025"
-		" -set device.hostpci0.x-pci-sub-device-id=0x118b"
+		"args: -global pcie-root-port.hotplug=off"
 		" -acpitable file=/srv/ssdt/ssdt-rom.aml"
 		" -acpitable file=/srv/a,,b/ssdt-bat.aml"
 		" -fw_cfg name=opt/optivfio/vbios,file=/srv/ssdt/vbios.rom",
 		NULL,
 	};
 
+	cfg.vmid = "101";
+	ov_vm_hv_vendor_id("101", vendor);
+	snprintf(cpu, sizeof(cpu), "cpu: host,hidden=1,hv-vendor-id=%s", vendor);
 	assert_int_equal(ov_ctx_new(NULL, &ctx, NULL, 0), 0);
 	assert_int_equal(ov_vm_proxmox_lines(ctx, &cfg, &lines, &n), 0);
 	assert_strv(lines, n, want);
 	ov_vm_strv_free(lines);
 	ov_ctx_free(ctx);
+}
+
+/* The vendor id: letters and digits, 12 of them, stable, seed-dependent. */
+static void hv_vendor_ids(void **state)
+{
+	char a[OV_VM_HV_VENDOR_ID_LEN + 1], b[OV_VM_HV_VENDOR_ID_LEN + 1];
+	char seen[64][OV_VM_HV_VENDOR_ID_LEN + 1];
+
+	for (int i = 0; i < 64; i++) {
+		char seed[16];
+
+		snprintf(seed, sizeof(seed), "%d", 100 + i);
+		ov_vm_hv_vendor_id(seed, seen[i]);
+		assert_int_equal(strlen(seen[i]), OV_VM_HV_VENDOR_ID_LEN);
+		assert_true(seen[i][0] >= 'a' && seen[i][0] <= 'z');
+		for (int k = 0; k < OV_VM_HV_VENDOR_ID_LEN; k++)
+			assert_non_null(strchr("abcdefghijklmnopqrstuvwxyz0123456789", seen[i][k]));
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(seen[i], seen[j]);
+	}
+	ov_vm_hv_vendor_id("6f0c2b1e-5c36-4d39-8f1e-8f4d0c7b2a11", a);
+	ov_vm_hv_vendor_id("6f0c2b1e-5c36-4d39-8f1e-8f4d0c7b2a11", b);
+	assert_string_equal(a, b);
+	ov_vm_hv_vendor_id(NULL, a);
+	assert_int_equal(strlen(a), OV_VM_HV_VENDOR_ID_LEN);
 }
 
 static void quoting(void **state)
@@ -453,6 +522,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(qemu_args_follow_the_recipe),
 		cmocka_unit_test(proxmox_lines),
+		cmocka_unit_test(hv_vendor_ids),
 		cmocka_unit_test(quoting),
 		cmocka_unit_test(libvirt_versions),
 		cmocka_unit_test(round_trips_over_fixtures_and_versions),

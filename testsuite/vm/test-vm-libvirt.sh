@@ -72,8 +72,16 @@ for name in win11-virt-manager minimal gpu-hostdev-elsewhere seed-patched; do
 	expect_xp "$name: GPU hostdev at guest 01:00.0" "$out" \
 		"concat($GPU/address/@type, ' ', $GPU/address/@bus, ' ', $GPU/address/@slot, ' ', $GPU/address/@function)" \
 		"pci 0x01 0x00 0x0"
-	expect_xp "$name: GPU hostdev managed, vfio" "$out" \
-		"concat($GPU/@managed, ' ', $GPU/driver/@name)" "yes vfio"
+	# Not managed: optivfio's hook hands over the GPU's whole IOMMU group.
+	expect_xp "$name: GPU hostdev managed='no', vfio" "$out" \
+		"concat($GPU/@managed, ' ', $GPU/driver/@name)" "no vfio"
+	# Code 43 (drivers before 465): kvm=off and a Hyper-V vendor id.
+	expect_xp "$name: <kvm><hidden state='on'/>" "$out" \
+		"string(/domain/features/kvm/hidden/@state)" on
+	vid=$(xp "$out" "string(/domain/features/hyperv/vendor_id[@state='on']/@value)")
+	check "$name: a 12-character Hyper-V vendor id" sh -c \
+		'echo "$1" | grep -qx "[a-z][a-z0-9]\{11\}"' - "$vid"
+	echo "$vid" >>"$TMP/vendor-ids"
 	expect_xp "$name: HDMI audio not passed" "$out" \
 		"count(/domain/devices/hostdev[source/address/@bus='0x01' and source/address/@function='0x1'])" 0
 	expect_xp "$name: only controller 1 uses index 1" "$out" \
@@ -113,6 +121,41 @@ for name in win11-virt-manager minimal gpu-hostdev-elsewhere seed-patched; do
 	check "$name: remove restores the input (canonical XML)" cmp -s "$TMP/c1" "$TMP/c2"
 	check "$name: remove restores the input (bytes)" cmp -s "$in" "$TMP/$name.rm.xml"
 done
+
+check "each domain gets its own vendor id" \
+	test "$(sort -u "$TMP/vendor-ids" | wc -l)" -eq "$(wc -l <"$TMP/vendor-ids")"
+
+# auto does not hide for a guest libosinfo says is Linux; off never hides.
+sed 's|<domain type=.kvm.>|&<metadata><libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0"><libosinfo:os id="http://debian.org/debian/12"/></libosinfo:libosinfo></metadata>|' \
+	"$D/minimal.xml" >"$TMP/debian.xml"
+run_ov vm libvirt --domain-xml "$TMP/debian.xml" -o "$TMP/debian.out.xml" $IDS --libvirt-version 9.0.0
+expect_rc 0 "a Debian guest: patch"
+expect_xp "a Debian guest: auto leaves the hypervisor visible" "$TMP/debian.out.xml" \
+	"count(/domain/features/kvm | /domain/features/hyperv)" 0
+run_ov vm libvirt --domain-xml "$TMP/debian.xml" -o "$TMP/debian-on.xml" $IDS --libvirt-version 9.0.0 \
+	--hide-hypervisor on
+expect_xp "a Debian guest, --hide-hypervisor on: hidden" "$TMP/debian-on.xml" \
+	"string(/domain/features/kvm/hidden/@state)" on
+run_ov vm libvirt --domain-xml "$D/win11-virt-manager.xml" -o "$TMP/off.xml" $IDS \
+	--libvirt-version 9.0.0 --hide-hypervisor off
+expect_xp "--hide-hypervisor off: no kvm hidden, no vendor id" "$TMP/off.xml" \
+	"count(/domain/features/kvm/hidden | /domain/features/hyperv/vendor_id)" 0
+
+# Re-patching without the tables would drop them: refused, file untouched.
+P1="$TMP/minimal.out.xml"
+echo keep >"$TMP/keep.xml"
+run_ov vm libvirt --domain-xml "$P1" -o "$TMP/keep.xml" $IDS --libvirt-version 9.0.0
+expect_rc 1 "re-patching without --ssdt-dir"
+expect_one_line_error "re-patching without --ssdt-dir"
+check "re-patching without --ssdt-dir: -o untouched" test "$(cat "$TMP/keep.xml")" = keep
+# Tables for another layout are refused.
+mkdir -p "$TMP/pve"
+sed 's/S08\.S00/SE0.S00/' "$S/optivfio-ssdt.json" >"$TMP/pve/optivfio-ssdt.json"
+cp "$S"/*.aml "$S/vbios.rom" "$TMP/pve/"
+run_ov vm libvirt --domain-xml "$D/minimal.xml" -o "$TMP/pve.xml" $IDS --libvirt-version 9.0.0 \
+	--ssdt-dir "$TMP/pve"
+expect_rc 1 "tables for \\_SB.PCI0.SE0.S00 refused for a GPU at 00:01.0/01:00.0"
+check "no output written" test ! -e "$TMP/pve.xml"
 
 # What changed where, for the fixtures that had something in the way.
 W="$TMP/win11-virt-manager.out.xml"
