@@ -26,9 +26,19 @@ bool ov_pci_is_bridge(const struct ov_pci_dev *d)
 	return d->ids_known && (ov_pci_class(d) == OV_CLASS_BRIDGE_PCI || d->header_type == 1);
 }
 
+/*
+ * A discrete GPU is told by what it is, never by "not the boot VGA": when
+ * the dGPU is the boot VGA (a MUX laptop in dGPU mode, a desktop) that rule
+ * picks the iGPU, the host's own display. NVIDIA makes only discrete GPUs
+ * for these machines; another vendor's display function counts when it is
+ * not on bus 0, where integrated graphics sit as root complex integrated
+ * endpoints (Intel's at 00:02.0) and a plug-in card never does.
+ */
 static bool is_candidate(const struct ov_pci_dev *d)
 {
-	return ov_pci_is_display(d) && d->boot_vga != 1;
+	if (!ov_pci_is_display(d))
+		return false;
+	return d->vendor == PCI_VENDOR_NVIDIA || d->bdf.bus != 0;
 }
 
 int ov_host_pick_dgpu(struct ov_ctx *ctx, const struct ov_host *host,
@@ -51,7 +61,9 @@ int ov_host_pick_dgpu(struct ov_ctx *ctx, const struct ov_host *host,
 		return 0;
 	}
 
-	/* NVIDIA first: the point of the tool; then any other non-boot GPU. */
+	/* NVIDIA first: the point of the tool; then another discrete GPU.
+	 * A boot-VGA dGPU is chosen all the same: prepare then refuses it and
+	 * says why, instead of reaching for the iGPU. */
 	for (size_t i = 0; i < host->n_devs; i++) {
 		const struct ov_pci_dev *d = &host->devs[i];
 
@@ -72,7 +84,8 @@ int ov_host_pick_dgpu(struct ov_ctx *ctx, const struct ov_host *host,
 	}
 	if (!best)
 		return ov_ctx_fail(ctx, ENODEV,
-				   "no discrete GPU found (no display device besides the boot VGA)");
+				   "no discrete GPU found (no NVIDIA display device, and no "
+				   "other one off bus 0)");
 	if (n_best > 1)
 		return ov_ctx_fail(ctx, ENOTUNIQ,
 				   "%zu discrete GPUs found: choose one with --gpu BDF", n_best);

@@ -24,6 +24,9 @@ struct ov_ctx;
 #define OV_CLASS_BRIDGE_PCI	0x0604
 #define OV_CLASS_AUDIO_HDA	0x0403
 
+/* boot_vga is there but could not be read: whoever needs it must refuse. */
+#define OV_BOOT_VGA_UNREADABLE (-2)
+
 struct ov_pci_dev {
 	struct ov_bdf bdf;
 	bool ids_known;			/* config space (or sysfs ids) was readable */
@@ -38,7 +41,8 @@ struct ov_pci_dev {
 	char acpi_path[256];		/* firmware_node/path, "" when none */
 	char power_state[16];		/* "D0", "D3hot", "D3cold"; "" unknown */
 	uint64_t rom_size;		/* ROM BAR size in bytes, 0: none */
-	int boot_vga;			/* 1, 0, or -1 when the file is absent */
+	int boot_vga;			/* 1, 0, -1 when the file is absent, or
+					 * OV_BOOT_VGA_UNREADABLE */
 	bool has_parent;		/* upstream bridge known from the sysfs path */
 	struct ov_bdf parent;
 	char vendor_name[128];		/* from pci.ids, "" when unknown */

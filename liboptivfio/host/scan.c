@@ -69,6 +69,21 @@ static bool attr_u64(struct ov_ctx *ctx, const char *dir, const char *name, uint
 	return ov_read_attr_u64(ctx, path, v) == 0;
 }
 
+/* The kernel has boot_vga only for VGA-class devices: absent is "no". */
+static int read_boot_vga(struct ov_ctx *ctx, const char *dir)
+{
+	char path[PATH_MAX];
+	uint64_t v;
+	int r;
+
+	if (snprintf(path, sizeof(path), "%s/boot_vga", dir) >= (int)sizeof(path))
+		return OV_BOOT_VGA_UNREADABLE;
+	r = ov_read_attr_u64(ctx, path, &v);
+	if (r == 0)
+		return v != 0;
+	return r == -ENOENT ? -1 : OV_BOOT_VGA_UNREADABLE;
+}
+
 static void attr_text(struct ov_ctx *ctx, const char *dir, const char *name,
 		      char *buf, size_t size)
 {
@@ -167,7 +182,6 @@ static void read_device(struct ov_ctx *ctx, struct ov_pci_access *pa, const char
 			struct ov_pci_dev *d)
 {
 	char path[PATH_MAX], buf[64];
-	uint64_t v;
 	bool config_read = ids_from_config(pa, d);
 
 	d->ids_known = config_read || ids_from_sysfs(ctx, dir, d);
@@ -196,7 +210,7 @@ static void read_device(struct ov_ctx *ctx, struct ov_pci_access *pa, const char
 	attr_text(ctx, dir, "firmware_node/path", d->acpi_path, sizeof(d->acpi_path));
 	attr_text(ctx, dir, "power_state", d->power_state, sizeof(d->power_state));
 	d->rom_size = rom_bar_size(dir);
-	d->boot_vga = attr_u64(ctx, dir, "boot_vga", &v) ? (v != 0) : -1;
+	d->boot_vga = read_boot_vga(ctx, dir);
 }
 
 static void read_names(struct ov_pci_access *pa, struct ov_pci_dev *d)

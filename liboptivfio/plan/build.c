@@ -32,6 +32,16 @@ int ov_plan_check_safe(struct ov_ctx *ctx, const struct ov_host *host,
 	if (gpu->boot_vga == 1)
 		return ov_ctx_fail(ctx, EBUSY, "%s is the boot VGA device: the firmware and "
 				   "console use it, taking it away leaves the host blind", b);
+	/* Fail closed: what cannot be read cannot be shown to be safe. */
+	if (gpu->boot_vga == OV_BOOT_VGA_UNREADABLE)
+		return ov_ctx_fail(ctx, EACCES, "cannot read whether %s is the boot VGA "
+				   "device (its boot_vga): refusing", b);
+	if (*env->displays_unknown)
+		return ov_ctx_fail(ctx, EACCES, "cannot tell whether %s drives a display "
+				   "(%s): refusing", b, env->displays_unknown);
+	if (*env->holders_unknown)
+		return ov_ctx_fail(ctx, EACCES, "cannot tell whether a process holds %s "
+				   "(%s): refusing; run as root", b, env->holders_unknown);
 	for (size_t i = 0; i < env->n_displays; i++)
 		if (ov_bdf_compare(&env->displays[i], &gpu->bdf) == 0)
 			return ov_ctx_fail(ctx, EBUSY, "%s drives a connected display "

@@ -98,8 +98,13 @@ static int read_holders(struct ov_ctx *ctx, struct ov_plan_env *env)
 	if (ov_host_path(ctx, proc, sizeof(proc), "/proc") < 0)
 		return -EINVAL;
 	dir = opendir(proc);
-	if (!dir)
+	if (!dir) {
+		/* A --root tree without /proc has no processes; a real host always has one. */
+		if (errno != ENOENT)
+			snprintf(env->holders_unknown, sizeof(env->holders_unknown), "%s: %s",
+				 proc, strerror(errno));
 		return 0;
+	}
 	while (r == 0 && (p = readdir(dir))) {
 		char fddir[PATH_MAX];
 		struct dirent *f;
@@ -110,8 +115,13 @@ static int read_holders(struct ov_ctx *ctx, struct ov_plan_env *env)
 		    (int)sizeof(fddir))
 			continue;
 		fds = opendir(fddir);
-		if (!fds)
-			continue;	/* gone, or not ours to look at */
+		if (!fds) {
+			/* Gone is fine; not ours to look at means we cannot tell. */
+			if (errno != ENOENT && !*env->holders_unknown)
+				snprintf(env->holders_unknown, sizeof(env->holders_unknown),
+					 "%s: %s", fddir, strerror(errno));
+			continue;
+		}
 		while ((f = readdir(fds))) {
 			char link[PATH_MAX + 300], target[PATH_MAX];
 			ssize_t n;
@@ -142,8 +152,13 @@ static int read_displays(struct ov_ctx *ctx, struct ov_plan_env *env)
 	if (ov_host_path(ctx, drm, sizeof(drm), "/sys/class/drm") < 0)
 		return -EINVAL;
 	dir = opendir(drm);
-	if (!dir)
+	if (!dir) {
+		/* No DRM at all is a host without display drivers. */
+		if (errno != ENOENT)
+			snprintf(env->displays_unknown, sizeof(env->displays_unknown), "%s: %s",
+				 drm, strerror(errno));
 		return 0;
+	}
 	while ((e = readdir(dir))) {
 		char path[PATH_MAX + 300], card[64], status[32], name[64];
 		const char *dash;
@@ -154,14 +169,26 @@ static int read_displays(struct ov_ctx *ctx, struct ov_plan_env *env)
 		    (size_t)(dash - e->d_name) >= sizeof(card))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/status", drm, e->d_name);
-		if (ov_read_attr(ctx, path, status, sizeof(status)) < 0 ||
-		    strcmp(status, "connected") != 0)
+		if (ov_read_attr(ctx, path, status, sizeof(status)) < 0) {
+			if (!ov_path_exists(path))
+				continue;	/* a connector without status */
+			if (!*env->displays_unknown)
+				snprintf(env->displays_unknown, sizeof(env->displays_unknown),
+					 "%s", ov_ctx_error(ctx));
+			continue;
+		}
+		if (strcmp(status, "connected") != 0)
 			continue;
 		snprintf(card, sizeof(card), "%.*s", (int)(dash - e->d_name), e->d_name);
 		snprintf(path, sizeof(path), "%s/%s/device", drm, card);
 		if (ov_read_link_name(ctx, path, name, sizeof(name)) < 0 ||
-		    !ov_bdf_parse(name, &bdf))
+		    !ov_bdf_parse(name, &bdf)) {
+			/* A connected display we cannot place could be the GPU's. */
+			if (!*env->displays_unknown)
+				snprintf(env->displays_unknown, sizeof(env->displays_unknown),
+					 "%s: which device drives it is unreadable", e->d_name);
 			continue;
+		}
 		n = realloc(env->displays, (env->n_displays + 1) * sizeof(*n));
 		if (!n) {
 			closedir(dir);

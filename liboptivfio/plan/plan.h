@@ -76,6 +76,13 @@ struct ov_plan_env {
 	size_t n_holders;
 	struct ov_bdf *displays;	/* devices with a connected DRM connector */
 	size_t n_displays;
+	/*
+	 * What could not be read, "" when everything could: the checks that
+	 * need it then refuse (a GPU in use must not pass as unused because
+	 * /proc or /sys/class/drm was unreadable).
+	 */
+	char holders_unknown[160];
+	char displays_unknown[160];
 	bool has_bbswitch;		/* /proc/acpi/bbswitch */
 	bool has_acpi_call;		/* /proc/acpi/call */
 	bool has_nvidia_smi;		/* /usr/bin/nvidia-smi */

@@ -69,7 +69,20 @@ static void ambiguous_and_absent(void **state)
 		dev("01:00.0", 0x10de, 0x1b81, 0x030000, 1, 1),
 		dev("00:1f.3", 0x8086, 0xa171, 0x040300, -1, 7),
 	};
-	struct ov_host h2 = { two, 2 }, h1 = { only_boot, 2 };
+	/* A MUX laptop in dGPU mode: the NVIDIA GPU is the boot VGA. */
+	struct ov_pci_dev nvidia_boot[] = {
+		dev("00:02.0", 0x8086, 0x591b, 0x030000, 0, 2),
+		dev("01:00.0", 0x10de, 0x1c8d, 0x030000, 1, 1),
+	};
+	struct ov_pci_dev amd[] = {
+		dev("00:02.0", 0x8086, 0x591b, 0x030000, 1, 2),
+		dev("03:00.0", 0x1002, 0x73df, 0x030000, 0, 3),
+	};
+	struct ov_pci_dev igpu_only[] = {
+		dev("00:02.0", 0x8086, 0x591b, 0x030000, 0, 2),
+	};
+	struct ov_host h2 = { two, 2 }, h1 = { only_boot, 2 }, h3 = { nvidia_boot, 2 };
+	struct ov_host h4 = { amd, 2 }, h5 = { igpu_only, 1 };
 	struct ov_ctx *ctx = ctx_new();
 	const struct ov_pci_dev *gpu;
 	struct ov_bdf want;
@@ -79,8 +92,16 @@ static void ambiguous_and_absent(void **state)
 	assert_true(ov_bdf_parse("02:00.0", &want));
 	assert_int_equal(ov_host_pick_dgpu(ctx, &h2, &want, &gpu), 0);
 	assert_ptr_equal(gpu, &two[1]);
-	/* A desktop whose only NVIDIA GPU drives the display has no dGPU. */
-	assert_int_equal(ov_host_pick_dgpu(ctx, &h1, NULL, &gpu), -ENODEV);
+	/* The dGPU is told by what it is: an NVIDIA GPU that is the boot VGA
+	 * is chosen (host prepare then refuses it), never "the other one". */
+	assert_int_equal(ov_host_pick_dgpu(ctx, &h1, NULL, &gpu), 0);
+	assert_ptr_equal(gpu, &only_boot[0]);
+	assert_int_equal(ov_host_pick_dgpu(ctx, &h3, NULL, &gpu), 0);
+	assert_ptr_equal(gpu, &nvidia_boot[1]);
+	/* Another vendor's GPU off bus 0 is discrete; the iGPU on bus 0 never. */
+	assert_int_equal(ov_host_pick_dgpu(ctx, &h4, NULL, &gpu), 0);
+	assert_ptr_equal(gpu, &amd[1]);
+	assert_int_equal(ov_host_pick_dgpu(ctx, &h5, NULL, &gpu), -ENODEV);
 	assert_true(ov_bdf_parse("00:1f.3", &want));
 	assert_int_equal(ov_host_pick_dgpu(ctx, &h1, &want, &gpu), -ENODEV);
 	assert_non_null(strstr(ov_ctx_error(ctx), "not a display device"));

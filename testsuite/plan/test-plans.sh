@@ -175,6 +175,40 @@ refuse "$F/acer-busy" "process 4242 (Xorg) holds /dev/nvidia" "/dev/nvidia* held
 refuse "$F/acer-display" "drives a connected display" "drives a display"
 refuse "$F/acer-bootvga" "is the boot VGA device" "boot VGA" --gpu "$GPU"
 refuse "$F/acer-bootvga" "is the boot VGA device" "boot VGA, dry run" --gpu "$GPU" --dry-run
+# Without --gpu the dGPU is chosen from what it is (NVIDIA), so the boot-VGA
+# dGPU is chosen and refused; the iGPU at 00:02.0 is never planned.
+refuse "$F/acer-bootvga" "0000:01:00.0 is the boot VGA device" "boot-VGA dGPU, no --gpu"
+check "boot-VGA dGPU: the iGPU 00:02.0 is not touched" sh -c '! grep -q "00:02.0" "$1" "$2"' - "$TMP/out" "$TMP/err"
+run_ov --root "$F/acer-bootvga" doctor
+expect_rc 3 "doctor, boot-VGA dGPU, no --gpu: blocked"
+check "doctor names the NVIDIA GPU and why" grep -q "^FAIL  gpu-driver.*0000:01:00.0 is the boot VGA" "$TMP/out"
+
+# Fail closed: a check that cannot read its input refuses. strace makes the
+# one read fail with EACCES (root reads everything, so a chmod cannot).
+# inject_refuse FIXTURE PATH PATTERN "what": PATH relative to the tree.
+inject_refuse() {
+	fx=$1 rel=$2 pat=$3 what=$4
+	work "$fx"
+	RC=0
+	strace -f -o "$TMP/strace" -P "$W/$rel" -e trace=openat -e inject=openat:error=EACCES \
+		"$OPTIVFIO" --root "$W" host prepare --state-dir "$S" >"$TMP/out" 2>"$TMP/err" || RC=$?
+	expect_rc 1 "$what: refused"
+	if grep -q "refused, nothing changed: .*$pat" "$TMP/err"; then ok "$what: says why"; else
+		not_ok "$what: says why"; diag "$(cat "$TMP/err")"; fi
+	check "$what: the read really failed" grep -q "EACCES (Permission denied) (INJECTED)" "$TMP/strace"
+	same_tree "$fx" "$W" "$what: nothing changed"
+}
+if command -v strace >/dev/null 2>&1; then
+	inject_refuse "$F/acer" "sys/bus/pci/devices/0000:01:00.0/boot_vga" \
+		"cannot read whether 0000:01:00.0 is the boot VGA" "boot_vga unreadable"
+	inject_refuse "$F/acer-display" "sys/class/drm" "cannot tell whether 0000:01:00.0 drives a display" \
+		"/sys/class/drm unreadable"
+	inject_refuse "$F/acer-display" "sys/class/drm/card1-DP-1/status" \
+		"cannot tell whether 0000:01:00.0 drives a display" "a connector's status unreadable"
+	inject_refuse "$F/acer-busy" "proc" "cannot tell whether a process holds" "/proc unreadable"
+else
+	skip "strace not installed: no fault injection"
+fi
 work "$F/acer-busy"
 run_ov --root "$W" host reset --yes --state-dir "$S"
 expect_rc 1 "reset refused while /dev/nvidia0 is held"
