@@ -377,6 +377,64 @@ static int check_nvram(struct ov_ctx *ctx, struct ov_doctor *d, const char *doma
 		   "domain %s: NVRAM is newer than the domain XML", domain);
 }
 
+/* /etc/libvirt/qemu.conf says security_driver = "none": libvirt confines nothing. */
+static bool libvirt_unconfined(struct ov_ctx *ctx)
+{
+	char path[PATH_MAX], line[512];
+	bool none = false;
+	FILE *f;
+
+	if (ov_host_path(ctx, path, sizeof(path), "/etc/libvirt/qemu.conf") < 0 ||
+	    !(f = fopen(path, "r")))
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " \t");
+
+		if (!strncmp(p, "security_driver", 15) && strstr(p, "\"none\""))
+			none = true;
+	}
+	fclose(f);
+	return none;
+}
+
+/*
+ * The tables and the ROM reach libvirt's QEMU around libvirt (-acpitable
+ * in <qemu:commandline>), so libvirt gives its QEMU no right to read them.
+ * Debian/Ubuntu's AppArmor profile lets that QEMU read only firmware
+ * directories such as /usr/share/kvm, /usr/share/qemu and /usr/share/OVMF
+ * (libvirt-daemon-system 9.0.0: /etc/apparmor.d/abstractions/libvirt-qemu,
+ * which includes local/abstractions/libvirt-qemu for site additions);
+ * SELinux wants the virt_content_t label.
+ */
+static int check_confinement(struct ov_ctx *ctx, struct ov_doctor *d)
+{
+	char path[PATH_MAX], v[16] = "";
+
+	if (libvirt_unconfined(ctx))
+		return add(ctx, d, "qemu-confinement", OV_CHECK_PASS, NULL,
+			   "libvirt runs QEMU unconfined (security_driver = \"none\")");
+	if (ov_host_path(ctx, path, sizeof(path), "/sys/module/apparmor/parameters/enabled") == 0 &&
+	    ov_read_attr(ctx, path, v, sizeof(v)) == 0 && v[0] == 'Y' &&
+	    ov_host_path(ctx, path, sizeof(path), "/etc/apparmor.d/abstractions/libvirt-qemu") == 0 &&
+	    ov_path_exists(path))
+		return add(ctx, d, "qemu-confinement", OV_CHECK_WARN,
+			   "allow the directory optivfio setup wrote: add the line '  DIR/** r,' "
+			   "to /etc/apparmor.d/local/abstractions/libvirt-qemu, then "
+			   "'systemctl reload apparmor'",
+			   "AppArmor confines libvirt's QEMU: it may not read the tables and ROM "
+			   "outside /usr/share/kvm, /usr/share/qemu and the like");
+	v[0] = 0;
+	if (ov_host_path(ctx, path, sizeof(path), "/sys/fs/selinux/enforce") == 0 &&
+	    ov_read_attr(ctx, path, v, sizeof(v)) == 0 && v[0] == '1')
+		return add(ctx, d, "qemu-confinement", OV_CHECK_WARN,
+			   "label them: chcon -R -t virt_content_t DIR (the directory "
+			   "optivfio setup wrote)",
+			   "SELinux is enforcing: libvirt's QEMU reads only files labelled for it");
+	ov_ctx_clear_error(ctx);
+	return add(ctx, d, "qemu-confinement", OV_CHECK_PASS, NULL,
+		   "neither AppArmor (with libvirt's profile) nor SELinux confines QEMU here");
+}
+
 int ov_doctor_run(struct ov_ctx *ctx, const struct ov_doctor_opts *opts, struct ov_doctor *ret)
 {
 	struct ov_doctor d = { .n_checks = 0 };
@@ -422,6 +480,8 @@ int ov_doctor_run(struct ov_ctx *ctx, const struct ov_doctor_opts *opts, struct 
 		r = check_topology(ctx, &d, gpu);
 	if (r == 0 && opts->domain)
 		r = check_nvram(ctx, &d, opts->domain);
+	if (r == 0)
+		r = check_confinement(ctx, &d);
 
 	ov_plan_env_clear(&env);
 	ov_host_free(host);

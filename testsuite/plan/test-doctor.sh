@@ -140,6 +140,28 @@ expect_json "$TMP/out" 'all(set(c) == {"id", "status", "reason", "fix"} for c in
 run_ov --root "$HOSTS/devbox-firecracker-virtio" --json doctor
 expect_json "$TMP/out" 'd["gpu"]' null "json: no gpu is null"
 
+# Confinement of libvirt's QEMU: the files it reads come around libvirt.
+run_ov --root "$HOSTS/acer-nitro5-an515-51" doctor
+line PASS qemu-confinement "neither AppArmor" "acer: no confinement"
+cp -a "$HOSTS/acer-nitro5-an515-51" "$TMP/aa"
+mkdir -p "$TMP/aa/sys/module/apparmor/parameters" "$TMP/aa/etc/apparmor.d/abstractions"
+echo Y >"$TMP/aa/sys/module/apparmor/parameters/enabled"
+: >"$TMP/aa/etc/apparmor.d/abstractions/libvirt-qemu"
+run_ov --root "$TMP/aa" doctor
+expect_rc 0 "AppArmor: a warning, not blocking"
+line WARN qemu-confinement "AppArmor confines libvirt's QEMU" "AppArmor with libvirt's profile: WARN"
+check "AppArmor: the fix names the local abstraction" grep -q "local/abstractions/libvirt-qemu" "$TMP/out"
+echo N >"$TMP/aa/sys/module/apparmor/parameters/enabled"
+run_ov --root "$TMP/aa" doctor
+line PASS qemu-confinement "neither" "AppArmor disabled: PASS"
+mkdir -p "$TMP/aa/sys/fs/selinux" "$TMP/aa/etc/libvirt"
+echo 1 >"$TMP/aa/sys/fs/selinux/enforce"
+run_ov --root "$TMP/aa" doctor
+line WARN qemu-confinement "SELinux is enforcing" "SELinux enforcing: WARN"
+printf '# ours\nsecurity_driver = "none"\n' >"$TMP/aa/etc/libvirt/qemu.conf"
+run_ov --root "$TMP/aa" doctor
+line PASS qemu-confinement 'unconfined (security_driver = "none")' "security_driver none: PASS"
+
 run_ov doctor --gpu nope
 expect_rc 2 "doctor --gpu must be a BDF"
 run_ov doctor extra
