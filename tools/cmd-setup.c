@@ -12,6 +12,7 @@
 #include "core/fileio.h"
 #include "host/groups.h"
 #include "host/host.h"
+#include "rom/rom.h"
 #include "vm/vm.h"
 
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -29,6 +30,7 @@
 
 static const char setup_help[] =
 	"Usage: optivfio [--root DIR] [--json] setup [--gpu BDF] [--rom FILE]\n"
+	"                [--rom-bar FILE]\n"
 	"                [--domain-xml FILE] [--mode embed|fwcfg]\n"
 	"                [--battery none|absent|present] [--vmid N]\n"
 	"                [--qemu-version X.Y] -o DIR\n"
@@ -41,6 +43,9 @@ static const char setup_help[] =
 	"\n"
 	"  --gpu BDF          the GPU (default: the dGPU optivfio finds)\n"
 	"  --rom FILE         use this VBIOS instead of dumping one\n"
+	"  --rom-bar FILE     an MXM ROM of the same GPU (same vendor:device) for\n"
+	"                     the GPU's ROM BAR: the alternative that can spare the\n"
+	"                     GPU reset and makes HDMI audio work on some laptops\n"
 	"  --domain-xml FILE  the libvirt domain to patch (never changed itself)\n"
 	"  --mode embed|fwcfg where _ROM finds the ROM (default embed: inside the\n"
 	"                     tables, no fw_cfg slot, fastest first call)\n"
@@ -56,6 +61,7 @@ struct setup {
 	struct ov_cli *cli;
 	char abs[PATH_MAX];		/* DIR, absolute: paths in the VM config */
 	char gpu[OV_BDF_STRLEN];
+	uint16_t vendor, device;	/* the GPU's ids, for --rom-bar */
 	bool blocked;
 	FILE *report;			/* the report, also kept as DIR/report.txt */
 };
@@ -217,6 +223,8 @@ static int find_gpu(struct setup *s, const struct ov_bdf *want)
 		return ov_cli_error_ctx(s->cli, "setup");
 	}
 	ov_bdf_format(&gpu->bdf, s->gpu);
+	s->vendor = gpu->vendor;
+	s->device = gpu->device;
 	report(s, "GPU:     %s %s %s [%04x:%04x], %s\n", s->gpu, gpu->vendor_name,
 	       gpu->device_name, gpu->vendor, gpu->device,
 	       ov_pci_class(gpu) == OV_CLASS_DISPLAY_3D ? "muxless (3D controller)" :
@@ -232,7 +240,8 @@ static int find_gpu(struct setup *s, const struct ov_bdf *want)
 }
 
 struct setup_opts {
-	const char *gpu, *rom, *domain_xml, *mode, *battery, *vmid, *qemu_version, *out;
+	const char *gpu, *rom, *rom_bar, *domain_xml, *mode, *battery, *vmid, *qemu_version;
+	const char *out;
 };
 
 static int parse(int argc, char **argv, struct setup_opts *o)
@@ -240,6 +249,7 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 	static const struct option options[] = {
 		{ "gpu", required_argument, NULL, 'g' },
 		{ "rom", required_argument, NULL, 'r' },
+		{ "rom-bar", required_argument, NULL, 'R' },
 		{ "domain-xml", required_argument, NULL, 'd' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "battery", required_argument, NULL, 'b' },
@@ -261,6 +271,9 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 			break;
 		case 'r':
 			o->rom = optarg;
+			break;
+		case 'R':
+			o->rom_bar = optarg;
 			break;
 		case 'd':
 			o->domain_xml = optarg;
@@ -344,6 +357,40 @@ static void windows_tips(struct setup *s)
 	       "    of the OVMF_VARS template)\n");
 }
 
+/*
+ * --rom-bar: an MXM ROM of the same GPU shown in the GPU's ROM BAR. It must
+ * be a whole option ROM for this GPU's vendor:device; it is copied into DIR
+ * so the VM does not depend on where the download lies.
+ */
+static int mxm_rom(struct setup *s, const char *file, char *dest)
+{
+	struct ov_rom_info info;
+	uint8_t *data = NULL;
+	size_t len;
+	int r;
+
+	if (ov_read_file(s->cli->ctx, file, &data, &len) < 0)
+		return ov_cli_error_ctx(s->cli, "setup: --rom-bar");
+	if (ov_rom_parse(data, len, 0, &info) < 0) {
+		free(data);
+		ov_cli_error("setup: --rom-bar %s: not a complete option ROM", file);
+		ov_cli_hint(s->cli, "optivfio rom info %s says what is wrong with it", file);
+		return OV_EXIT_FAILURE;
+	}
+	if (ov_rom_validate_ids(s->cli->ctx, &info, s->vendor, s->device) < 0) {
+		free(data);
+		return ov_cli_error("setup: --rom-bar %s: %s (an MXM ROM of the same GPU is "
+				    "needed)", file, ov_ctx_error(s->cli->ctx));
+	}
+	r = ov_write_file_atomic(s->cli->ctx, in_dir(s, dest, "mxm.rom"), data, len, 0644);
+	free(data);
+	if (r < 0)
+		return ov_cli_error_ctx(s->cli, "setup: mxm.rom");
+	report(s, "ROM BAR: %s, %04x:%04x like the GPU\n         -> mxm.rom\n", file,
+	       s->vendor, s->device);
+	return 0;
+}
+
 /* Append "--name value" to an argv under construction when value is set. */
 static void opt(char **argv, int *n, const char *name, const char *value)
 {
@@ -356,7 +403,7 @@ static void opt(char **argv, int *n, const char *name, const char *value)
 static int pipeline(struct setup *s, const struct setup_opts *o)
 {
 	char rom[PATH_MAX], ssdt[PATH_MAX], pve_ssdt[PATH_MAX], file[PATH_MAX], line[512];
-	char vars[PATH_MAX];
+	char vars[PATH_MAX], mxm[PATH_MAX];
 	char *argv[32];
 	bool battery = o->battery && strcmp(o->battery, "none") != 0;
 	int n, r;
@@ -368,6 +415,12 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 	r = find_gpu(s, o->gpu ? &want : NULL);
 	if (r)
 		return r;
+
+	if (o->rom_bar) {
+		r = mxm_rom(s, o->rom_bar, mxm);
+		if (r)
+			return r;
+	}
 
 	/* 1. doctor: every requirement; a FAIL is reported, not fatal here. */
 	n = 0;
@@ -442,6 +495,7 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 		opt(argv, &n, "--ssdt-dir", ssdt);
 		if (battery)
 			argv[n++] = "--battery";
+		opt(argv, &n, "--rom-bar", o->rom_bar ? mxm : NULL);
 		opt(argv, &n, "-o", file);
 		argv[n] = NULL;
 		if (step(s, "vm", cmd_vm, argv) != OV_EXIT_OK)
@@ -465,6 +519,7 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 				argv[n++] = "--battery";
 			if (k == 0)
 				opt(argv, &n, "--ovmf-vars", vars);
+			opt(argv, &n, "--rom-bar", o->rom_bar ? mxm : NULL);
 			if (k == 1)
 				opt(argv, &n, "--vmid", o->vmid ? o->vmid : "100");
 			argv[n] = NULL;

@@ -55,6 +55,27 @@ check "the report gives the Windows tips" sh -c "grep -q 'fast startup off' '$TM
 	grep -q 'newest NVIDIA driver' '$TMP/s2/report.txt' && grep -q 'Linux guest first' '$TMP/s2/report.txt' &&
 	grep -q 'UEFI variables' '$TMP/s2/report.txt'"
 
+# --rom-bar: an MXM ROM of the same GPU (the ROM the first run dumped is
+# one: 10de:1c8d, like the GPU) goes into the ROM BAR of all three outputs.
+run_ov --root "$ACER" setup --rom-bar "$D/vbios.rom" --battery absent -o "$TMP/rb1"
+expect_rc 0 "setup --rom-bar with the GPU's own ROM"
+check "--rom-bar: copied into DIR" cmp -s "$D/vbios.rom" "$TMP/rb1/mxm.rom"
+check "--rom-bar: QEMU shows it in the ROM BAR" grep -q "rombar=1,romfile=$TMP/rb1/mxm.rom" "$TMP/rb1/qemu-args.txt"
+check "--rom-bar: Proxmox too" grep -q '^hostpci0: .*,rombar=1,romfile=mxm.rom' "$TMP/rb1/proxmox.conf"
+run_ov --root "$ACER" setup --rom-bar "$D/vbios.rom" --domain-xml "$DOMAINS/minimal.xml" -o "$TMP/rb2"
+check "--rom-bar: libvirt <rom bar='on' file=...>" sh -c \
+	"xmllint --xpath \"//hostdev/rom[@bar='on' and @file='$TMP/rb2/mxm.rom']\" '$TMP/rb2/domain.xml' >/dev/null 2>&1"
+if [ -f "$SHARED/data/roms/gtx1050ti_mobile.rom" ]; then
+	run_ov --root "$ACER" setup --rom-bar "$SHARED/data/roms/gtx1050ti_mobile.rom" -o "$TMP/rb3"
+	expect_rc 1 "--rom-bar of another GPU (10de:1c8c for 10de:1c8d): refused"
+	expect_one_line_error "--rom-bar of another GPU"
+	check "--rom-bar refused: DIR taken away again" test ! -e "$TMP/rb3"
+fi
+head -c 600 "$D/vbios.rom" >"$TMP/cut.rom"
+run_ov --root "$ACER" setup --rom-bar "$TMP/cut.rom" -o "$TMP/rb4"
+expect_rc 1 "--rom-bar of a truncated ROM: refused"
+expect_one_line_error "--rom-bar of a truncated ROM"
+
 # A ROM that needs stripping and belongs to another GPU (the seed's MXM-ROM
 # trick uses such ROMs on purpose): written, with doctor's warning reported.
 if [ -f "$SHARED/data/roms/gk107_turbo.rom" ]; then
