@@ -105,6 +105,9 @@ SCENARIOS = [
     Scenario("libvirt", "libvirtd started by hand in L1, a qemu hook, virsh define + "
              "start of a domain direct-booting L2 with the VFIO hostdev (managed='no')",
              l2=["libvirt"]),
+    Scenario("control-own-ids", "control: vfio-pci without x-pci-* properties: L2 sees "
+             "L1's own ids and subsystem of 01:00.0 (the device really is L1's)",
+             l2=["control"], l2_ids={k: "@l1_gpu_" + k for k in L2_IDS}),
     Scenario("libvirt-optivfio", "optivfio ssdt -> vm libvirt patches a domain -> "
              "hook install -> libvirtd, virsh define + start: the hook prepares the GPU, "
              "L2's guest check passes, the hook releases it afterwards",
@@ -300,6 +303,8 @@ def check_l2(tap, label, res, tag, ids, gc_rc=None):
             want = res.get(want[1:], "(L1 gave no %s)" % want[1:])
         tap.ok(res.get(p + k) == want, "%s: L2 %s sees 01:00.0 %s %s"
                % (label, tag, k, want), "got %r" % res.get(p + k))
+    tap.ok(res.get(p + "class") == res.get("l1_gpu_class"), "%s: L2 %s sees L1's class %s"
+           % (label, tag, res.get("l1_gpu_class")), "got %r" % res.get(p + "class"))
     tap.ok(res.get(p + "fw_path") == GPU_ACPI_PATH, "%s: L2 %s: 01:00.0 firmware_node/path "
            "is %s" % (label, tag, GPU_ACPI_PATH), "got %r" % res.get(p + "fw_path"))
     gc = res.get(p + "gc_json", "")
@@ -326,8 +331,14 @@ def run(tap, kit, sc, optivfio, keep):
     try:
         with open(ROM, "rb") as f:
             rom = f.read()
+        # One copy for L1 and L2, taken once: the build may be relinked
+        # while the test runs.
+        ov = os.path.join(work, "optivfio")
+        shutil.copy(optivfio, ov)
+        ver = labkit.sh([ov, "--version"]).strip()
+        print("# optivfio: %s, sha256 %s (%s)" % (ver, labkit.sha256_file(ov)[:16], optivfio))
         initrd = os.path.join(work, "l1-initrd.gz")
-        l1_initrd(kit, sc, optivfio, work, initrd)
+        l1_initrd(kit, sc, ov, work, initrd)
         console = os.path.join(work, "console.log")
         argv = l1_argv(kit, initrd, console, work, "optivfio-e2e-%s-%d" % (sc.name, os.getpid()))
         with open(os.path.join(work, "argv"), "w") as f:

@@ -54,6 +54,8 @@ e2e_laptop_up() {
 	result l1_gpu_driver "$(basename "$(readlink $PCI/$GPU/driver)" 2>/dev/null)"
 	result l1_gpu_ids "$(cat $PCI/$GPU/vendor):$(cat $PCI/$GPU/device)"
 	result l1_gpu_sub "$(cat $PCI/$GPU/subsystem_vendor):$(cat $PCI/$GPU/subsystem_device)"
+	result l1_gpu_vendor "$(cat $PCI/$GPU/vendor)"
+	result l1_gpu_device "$(cat $PCI/$GPU/device)"
 	result l1_gpu_subsystem_vendor "$(cat $PCI/$GPU/subsystem_vendor)"
 	result l1_gpu_subsystem_device "$(cat $PCI/$GPU/subsystem_device)"
 	result l1_gpu_class "$(cat $PCI/$GPU/class)"
@@ -187,9 +189,11 @@ l2_libvirt() {
 	[ -n "$_pid" ] && result "l2.$_tag.qemu_cmdline" "$(tr '\0' ' ' </proc/$_pid/cmdline)"
 	result "l2.$_tag.gpu_driver_running" "$(basename "$(readlink $PCI/$GPU/driver)" 2>/dev/null)"
 	result "l2.$_tag.aud_driver_running" "$(basename "$(readlink $PCI/$AUD/driver)" 2>/dev/null)"
-	_i=0
-	while [ "$($V domstate $_dom 2>/dev/null)" = running ] && [ $_i -lt $((_to * 2)) ]; do
-		sleep 0.5; _i=$((_i + 1))
+	# until shut off, at most TIMEOUT seconds of L1's clock
+	_end=$(awk -v a="$_t" -v b="$_to" 'BEGIN { print int(a + b) }')
+	while [ "$($V domstate $_dom 2>/dev/null)" = running ] &&
+		[ "$(cut -d. -f1 /proc/uptime)" -lt "$_end" ]; do
+		sleep 0.5
 	done
 	result "l2.$_tag.wall_s" "$(elapsed "$_t" "$(uptime_s)")"
 	result "l2.$_tag.domstate" "$($V domstate $_dom 2>&1)"
