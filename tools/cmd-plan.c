@@ -8,15 +8,13 @@
 #include "host/host.h"
 #include "plan/exec.h"
 #include "plan/plan.h"
+#include "plan/state.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,7 +36,8 @@ static const char host_help[] =
 	"  --gpu BDF          the GPU (default: the discrete GPU found)\n"
 	"  -n, --dry-run      print the plan, change nothing\n"
 	"  -y, --yes          really run host reset\n"
-	"  --state-dir DIR    where journals live (default /var/lib/optivfio under the root)\n"
+	"  --state-dir DIR    where journals live (default /run/optivfio under the root:\n"
+	"                     a reboot forgets them, as it gives the GPU back)\n"
 	"\n"
 	"Under --root the kernel's effects are emulated on the tree (tests, snapshots).\n";
 
@@ -191,63 +190,6 @@ static struct json_object *plan_json(const struct ov_plan *plan, bool dry_run)
 	return o;
 }
 
-/* State files: "<dir>/<prefix>-<bdf>.json", the directory made on demand. */
-static int state_file(struct ov_cli *cli, const struct host_opts *o, const char *prefix,
-		      const struct ov_bdf *gpu, bool create_dir, char *buf, size_t size)
-{
-	char dir[PATH_MAX], b[OV_BDF_STRLEN];
-	int r;
-
-	if (o->state_dir)
-		r = snprintf(dir, sizeof(dir), "%s", o->state_dir) >= (int)sizeof(dir) ?
-		    ov_ctx_fail(cli->ctx, ENAMETOOLONG, "--state-dir: too long") : 0;
-	else
-		r = ov_host_path(cli->ctx, dir, sizeof(dir), "/var/lib/optivfio");
-	if (r < 0)
-		return r;
-	if (snprintf(buf, size, "%s/%s-%s.json", dir, prefix,
-		     ov_bdf_format(gpu, b)) >= (int)size)
-		return ov_ctx_fail(cli->ctx, ENAMETOOLONG, "%s: path too long", dir);
-	if (!create_dir)
-		return 0;
-	for (char *p = dir + 1; ; p++) {
-		if (*p && *p != '/')
-			continue;
-		char c = *p;
-
-		*p = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return ov_ctx_fail(cli->ctx, errno, "%s: %s", dir, strerror(errno));
-		*p = c;
-		if (!c)
-			break;
-	}
-	return 0;
-}
-
-/*
- * One host run at a time per state directory (two domains starting at once
- * run two hooks): an exclusive flock on the directory, held until exit.
- */
-static int lock_state_dir(const char *file)
-{
-	char dir[PATH_MAX];
-	int fd;
-
-	snprintf(dir, sizeof(dir), "%s", file);
-	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return ov_cli_error("host: %s: %s", dir, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int err = errno;
-
-		close(fd);
-		return ov_cli_error("host: %s: %s", dir, err == EWOULDBLOCK ?
-				    "another optivfio host run holds it" : strerror(err));
-	}
-	return 0;	/* the descriptor stays open: the lock lasts until exit */
-}
-
 static int run_plan(struct ov_cli *cli, struct ov_plan *plan, const char *journal,
 		    bool keep_journal)
 {
@@ -291,21 +233,22 @@ static int show_plan(struct ov_cli *cli, const struct ov_plan *plan)
 	return OV_EXIT_OK;
 }
 
-static int do_release(struct ov_cli *cli, const struct host_opts *o, const struct ov_bdf *gpu)
+static int do_release(struct ov_cli *cli, const struct host_opts *o,
+		      const struct ov_state *st, const struct ov_bdf *gpu)
 {
 	struct ov_plan plan;
 	char journal[PATH_MAX];
 	int r;
 
-	if (state_file(cli, o, "journal", gpu, false, journal, sizeof(journal)) < 0)
+	if (ov_state_file(cli->ctx, st, "journal", gpu, journal, sizeof(journal)) < 0)
 		return ov_cli_error_ctx(cli, "host release");
-	if (!ov_path_exists(journal)) {
+	if (!ov_state_current(st, journal)) {
 		char b[OV_BDF_STRLEN];
 
 		ov_cli_error("host release: nothing to undo for %s: no journal %s",
 			     ov_bdf_format(gpu, b), journal);
-		ov_cli_hint(cli, "'host prepare' was not run (or was released already); "
-			    "'optivfio list' shows the drivers now");
+		ov_cli_hint(cli, "'host prepare' was not run in this boot (or was released "
+			    "already); 'optivfio list' shows the drivers now");
 		return OV_EXIT_FAILURE;
 	}
 	if (ov_plan_release(cli->ctx, journal, &plan) < 0)
@@ -314,14 +257,42 @@ static int do_release(struct ov_cli *cli, const struct host_opts *o, const struc
 		r = show_plan(cli, &plan);
 	} else {
 		/* The release itself is not journaled: on failure it rolls back to prepared. */
-		r = lock_state_dir(journal);
-		if (r == OV_EXIT_OK)
-			r = run_plan(cli, &plan, NULL, false);
+		r = run_plan(cli, &plan, NULL, false);
 		if (r == OV_EXIT_OK && remove(journal) < 0)
 			r = ov_cli_error("host release: %s: %s", journal, strerror(errno));
 	}
 	ov_plan_clear(&plan);
 	return r;
+}
+
+/* A second host run waits this long for the first (OPTIVFIO_LOCK_WAIT seconds). */
+static unsigned lock_wait_ms(void)
+{
+	const char *s = getenv("OPTIVFIO_LOCK_WAIT");
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return 15000;
+	v = strtoul(s, &end, 10);
+	return *end || v > 3600 ? 15000 : (unsigned)v * 1000;
+}
+
+/*
+ * Lock (when anything may change), then state, then the host: the scan,
+ * the plan, the run and the journal all see the same host.
+ */
+static int open_host(struct ov_cli *cli, const struct host_opts *o, const char *what,
+		     bool writable, struct ov_state *st)
+{
+	if (writable && ov_host_lock(cli->ctx, lock_wait_ms()) < 0)
+		return ov_cli_error_ctx(cli, what);
+	if (ov_state_open(cli->ctx, o->state_dir, writable, st) < 0)
+		return ov_cli_error_ctx(cli, what);
+	if (*st->set_aside && writable && cli->verbosity >= 0)
+		fprintf(stderr, "optivfio: note: set aside %s: the host has rebooted since\n",
+			st->set_aside);
+	return 0;
 }
 
 int cmd_host(struct ov_cli *cli, int argc, char **argv)
@@ -330,14 +301,21 @@ int cmd_host(struct ov_cli *cli, int argc, char **argv)
 	struct ov_plan_env env;
 	struct ov_host *host;
 	struct host_opts o;
+	struct ov_state st;
 	struct ov_plan plan;
 	char journal[PATH_MAX], what[32];
+	bool writable;
 	int r;
 
 	r = parse_host(argc, argv, &o);
 	if (r)
 		return r < 0 ? OV_EXIT_OK : r;
 	snprintf(what, sizeof(what), "host %s", o.action);
+	/* A reset without --yes only shows its plan. */
+	writable = !o.dry_run && (strcmp(o.action, "reset") != 0 || o.yes);
+	r = open_host(cli, &o, what, writable, &st);
+	if (r)
+		return r;
 
 	if (ov_host_scan(cli->ctx, &host) < 0)
 		return ov_cli_error_ctx(cli, "cannot read the PCI devices");
@@ -346,61 +324,45 @@ int cmd_host(struct ov_cli *cli, int argc, char **argv)
 		goto out_host;
 	}
 	if (strcmp(o.action, "release") == 0) {
-		r = do_release(cli, &o, &gpu->bdf);
+		r = do_release(cli, &o, &st, &gpu->bdf);
 		goto out_host;
 	}
 	if (ov_plan_env_read(cli->ctx, &env) < 0) {
 		r = ov_cli_error_ctx(cli, what);
 		goto out_host;
 	}
-
-	if (strcmp(o.action, "prepare") == 0) {
-		if (state_file(cli, &o, "journal", &gpu->bdf, false, journal,
-			       sizeof(journal)) < 0) {
-			r = ov_cli_error_ctx(cli, what);
-			goto out_env;
-		}
-		if (ov_path_exists(journal)) {
-			r = ov_cli_error("host prepare: already prepared: journal %s exists",
-					 journal);
-			ov_cli_hint(cli, "run 'optivfio host release' first");
-			goto out_env;
-		}
-		r = ov_plan_prepare(cli->ctx, host, gpu, &env, &plan);
-	} else {
-		/* A rescan gives the functions fresh state: prepare's journal would lie. */
-		if (state_file(cli, &o, "journal", &gpu->bdf, false, journal,
-			       sizeof(journal)) < 0) {
-			r = ov_cli_error_ctx(cli, what);
-			goto out_env;
-		}
-		if (ov_path_exists(journal)) {
-			r = ov_cli_error("host reset: refused, nothing changed: the GPU is "
-					 "prepared (journal %s)", journal);
-			ov_cli_hint(cli, "run 'optivfio host release' first");
-			goto out_env;
-		}
-		r = ov_plan_reset(cli->ctx, host, gpu, &env, &plan);
+	if (ov_state_file(cli->ctx, &st, "journal", &gpu->bdf, journal, sizeof(journal)) < 0) {
+		r = ov_cli_error_ctx(cli, what);
+		goto out_env;
 	}
+	if (ov_state_current(&st, journal)) {
+		/* A rescan (reset) gives the functions fresh state: the journal would lie. */
+		r = strcmp(o.action, "prepare") == 0 ?
+		    ov_cli_error("host prepare: already prepared: journal %s exists", journal) :
+		    ov_cli_error("host reset: refused, nothing changed: the GPU is "
+				 "prepared (journal %s)", journal);
+		ov_cli_hint(cli, "run 'optivfio host release' first");
+		goto out_env;
+	}
+	if (strcmp(o.action, "prepare") == 0)
+		r = ov_plan_prepare(cli->ctx, host, gpu, &env, &plan);
+	else
+		r = ov_plan_reset(cli->ctx, host, gpu, &env, &plan);
 	if (r < 0) {
 		r = ov_cli_error("%s: refused, nothing changed: %s", what,
 				 ov_ctx_error(cli->ctx));
 		goto out_env;
 	}
 
-	if (o.dry_run || (plan.kind == OV_PLAN_RESET && !o.yes)) {
+	if (!writable) {
 		r = show_plan(cli, &plan);
 		if (!o.dry_run && r == OV_EXIT_OK) {
 			r = ov_cli_error("host reset: not run: it needs --yes");
 			ov_cli_hint(cli, "read the plan above, then 'optivfio host reset --yes'");
 		}
-	} else if (state_file(cli, &o, plan.kind == OV_PLAN_RESET ? "reset" : "journal",
-			      &gpu->bdf, true, journal, sizeof(journal)) < 0) {
+	} else if (plan.kind == OV_PLAN_RESET &&
+		   ov_state_file(cli->ctx, &st, "reset", &gpu->bdf, journal, sizeof(journal)) < 0) {
 		r = ov_cli_error_ctx(cli, what);
-	} else if ((r = lock_state_dir(journal)) != OV_EXIT_OK) {
-		/* said */
-	} else if (plan.kind == OV_PLAN_PREPARE && ov_path_exists(journal)) {
-		r = ov_cli_error("host prepare: already prepared: journal %s exists", journal);
 	} else {
 		r = run_plan(cli, &plan, journal, plan.kind == OV_PLAN_PREPARE);
 		if (r == OV_EXIT_OK && !cli->json && plan.kind == OV_PLAN_PREPARE)

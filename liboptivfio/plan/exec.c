@@ -343,22 +343,6 @@ static struct json_object *journal_new(const struct ov_plan *plan)
 	return j;
 }
 
-int ov_journal_path(struct ov_ctx *ctx, const char *state_dir, const struct ov_bdf *gpu,
-		    char *buf, size_t size)
-{
-	char b[OV_BDF_STRLEN];
-	int n;
-
-	ov_bdf_format(gpu, b);
-	if (state_dir)
-		n = snprintf(buf, size, "%s/journal-%s.json", state_dir, b);
-	else
-		return ov_host_path(ctx, buf, size, "/var/lib/optivfio/journal-%s.json", b);
-	if (n < 0 || (size_t)n >= size)
-		return ov_ctx_fail(ctx, ENAMETOOLONG, "%s: path too long", state_dir);
-	return 0;
-}
-
 int ov_journal_load(struct ov_ctx *ctx, const char *path, struct ov_plan *done)
 {
 	struct json_object *j, *steps, *v;

@@ -66,10 +66,6 @@ struct ov_exec_opts {
  */
 int ov_plan_run(struct ov_ctx *ctx, struct ov_plan *plan, const struct ov_exec_opts *opts);
 
-/* Journal file for a GPU under @state_dir: "<dir>/journal-<bdf>.json". */
-int ov_journal_path(struct ov_ctx *ctx, const char *state_dir, const struct ov_bdf *gpu,
-		    char *buf, size_t size);
-
 /* Read a journal back: the applied steps with their before values. */
 int ov_journal_load(struct ov_ctx *ctx, const char *path, struct ov_plan *done);
 

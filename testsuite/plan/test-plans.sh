@@ -99,14 +99,37 @@ done
 same_tree "$TMP/prepared" "$W" "damaged journals changed nothing"
 rm -rf "$TMP/prepared"
 
-# --- the default state dir is under the root ---
+# --- the default state dir is under the root, in /run: a reboot forgets it ---
 work "$F/acer"
 run_ov --root "$W" host prepare
 expect_rc 0 "prepare with the default state dir"
-check "journal in ROOT/var/lib/optivfio" test -f "$W/var/lib/optivfio/journal-$GPU.json"
+check "journal in ROOT/run/optivfio" test -f "$W/run/optivfio/journal-$GPU.json"
 run_ov --root "$W" host release
 expect_rc 0 "release with the default state dir"
-check "journal gone" test ! -e "$W/var/lib/optivfio/journal-$GPU.json"
+check "journal gone" test ! -e "$W/run/optivfio/journal-$GPU.json"
+
+# --- a state dir that outlives a reboot: journals of the old boot set aside ---
+work "$F/acer"
+mkdir -p "$W/proc/sys/kernel/random"
+echo 11111111-aaaa-4bbb-8ccc-000000000001 >"$W/proc/sys/kernel/random/boot_id"
+cp -a "$W" "$TMP/fresh"
+run_ov --root "$W" host prepare --state-dir "$S"
+expect_rc 0 "prepare in boot 1"
+check "the state dir carries boot 1's id" grep -q 11111111 "$S/boot-id"
+# The reboot: a fresh host (drivers as at boot), the same persistent state dir.
+rm -rf "$W"; cp -a "$TMP/fresh" "$W"
+echo 22222222-aaaa-4bbb-8ccc-000000000002 >"$W/proc/sys/kernel/random/boot_id"
+cp "$W/proc/sys/kernel/random/boot_id" "$TMP/fresh/proc/sys/kernel/random/boot_id"
+run_ov --root "$W" host release --state-dir "$S" --dry-run
+expect_rc 1 "after the reboot a dry release finds nothing of this boot to undo"
+run_ov --root "$W" host prepare --state-dir "$S"
+expect_rc 0 "after the reboot prepare is not blocked by boot 1's journal"
+check "... and says it set the old journal aside" grep -q "set aside journal-$GPU.json (from boot 11111111)" "$TMP/err"
+check "... which is kept under another name" test -f "$S/journal-$GPU.json.boot-11111111"
+run_ov --root "$W" host release --state-dir "$S"
+expect_rc 0 "release undoes this boot's prepare"
+same_tree "$TMP/fresh" "$W" "after the reboot: prepare + release leave the host as it booted"
+rm -rf "$TMP/fresh"
 
 # --- the journal cannot be written: nothing is done ---
 work "$F/acer"
@@ -115,20 +138,46 @@ expect_rc 1 "prepare with an unusable state dir fails"
 expect_one_line_error "unusable state dir"
 same_tree "$F/acer" "$W" "... before changing anything"
 
-# --- one run at a time per state dir ---
+# --- one host run at a time, whatever the state dir: the lock comes first ---
 work "$F/acer"
-mkdir -p "$S"
 if command -v flock >/dev/null; then
-	flock "$S" sleep 5 &
+	flock "$W/sys/bus/pci" sleep 4 &
 	locker=$!
 	sleep 0.5
-	run_ov --root "$W" host prepare --state-dir "$S"
-	expect_rc 1 "a concurrent prepare is refused"
-	check "... saying why" grep -q "another optivfio host run holds it" "$TMP/err"
+	OPTIVFIO_LOCK_WAIT=1 run_ov --root "$W" host prepare --state-dir "$TMP/other-state"
+	expect_rc 1 "a prepare while another run holds the host (other state dir) is refused"
+	check "... naming who holds it" grep -q "process [0-9]* (flock) is changing this host (waited 1 s)" "$TMP/err"
 	same_tree "$F/acer" "$W" "... and changes nothing"
-	kill "$locker" 2>/dev/null; wait "$locker" 2>/dev/null
+	check "... not even its state dir" test ! -e "$TMP/other-state"
+	OPTIVFIO_LOCK_WAIT=20 run_ov --root "$W" host prepare --state-dir "$S"
+	expect_rc 0 "a prepare that may wait gets the host once the other run is done"
+	wait "$locker" 2>/dev/null
 else
 	skip "flock(1) not installed"
+fi
+
+# --- release racing prepare from a prepared host: serialized, never both lying ---
+# strace holds prepare for 0.7 s at its first look at the journal, and
+# release runs in that gap. Reading the host before the lock, prepare then
+# planned from a host release had already changed: "Prepared" with no
+# steps, the journal there and the GPU not on vfio-pci.
+if command -v strace >/dev/null 2>&1; then
+	work "$F/acer"
+	"$OPTIVFIO" --root "$W" host prepare --state-dir "$S" >/dev/null 2>&1
+	strace -f -o /dev/null -P "$S/journal-$GPU.json" -e inject=all:delay_enter=700000:when=1 \
+		"$OPTIVFIO" --root "$W" host prepare --state-dir "$S" >"$TMP/prep.out" 2>&1 &
+	prep=$!
+	sleep 0.3
+	run_ov --root "$W" host release --state-dir "$S"
+	expect_rc 0 "race: the release waits for the held prepare, then runs"
+	wait "$prep"; prc=$?
+	check "race: the held prepare finds the GPU prepared and refuses" test "$prc" -eq 1
+	check "race: ... saying so" grep -q "already prepared" "$TMP/prep.out"
+	drv=$(basename "$(readlink "$W/sys/bus/pci/devices/$GPU/driver" 2>/dev/null)")
+	check "race: released, no journal, GPU off vfio-pci" \
+		sh -c '[ ! -e "$1" ] && [ "$2" != vfio-pci ]' - "$S/journal-$GPU.json" "$drv"
+else
+	skip "strace not installed: no race test"
 fi
 
 # --- a step fails midway: rollback leaves the host exactly as it was ---
