@@ -255,8 +255,10 @@ static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
 	memset(&b, 0, sizeof(b));
 	if (!o->remove) {
 		r = build_config(cli, o, &b, true, OV_VM_LAYOUT_MIRROR);
-		if (r)
+		if (r) {
+			vm_build_free(&b);
 			return r;
+		}
 	}
 	if (ov_read_file(cli->ctx, o->domain_xml, &in, &len) < 0) {
 		rc = ov_cli_error_ctx(cli, "--domain-xml");

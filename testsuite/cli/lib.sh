@@ -29,6 +29,12 @@ run_ov() {
 }
 
 # expect_rc N "what": the last run_ov exited N.
+# traced ARGS...: strace ARGS... with LeakSanitizer off for the traced
+# program, which cannot run under ptrace (a sanitizer build would abort).
+traced() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"
+}
+
 expect_rc() {
 	if [ "$RC" -eq "$1" ]; then ok "$2 (exit $1)"; else
 		not_ok "$2: exit $RC, wanted $1"; diag "$(cat "$TMP/err")"; fi

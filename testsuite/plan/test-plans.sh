@@ -164,7 +164,7 @@ fi
 if command -v strace >/dev/null 2>&1; then
 	work "$F/acer"
 	"$OPTIVFIO" --root "$W" host prepare --state-dir "$S" >/dev/null 2>&1
-	strace -f -o /dev/null -P "$S/journal-$GPU.json" -e inject=all:delay_enter=700000:when=1 \
+	traced -f -o /dev/null -P "$S/journal-$GPU.json" -e inject=all:delay_enter=700000:when=1 \
 		"$OPTIVFIO" --root "$W" host prepare --state-dir "$S" >"$TMP/prep.out" 2>&1 &
 	prep=$!
 	sleep 0.3
@@ -239,7 +239,7 @@ inject_refuse() {
 	fx=$1 rel=$2 pat=$3 what=$4
 	work "$fx"
 	RC=0
-	strace -f -o "$TMP/strace" -P "$W/$rel" -e trace=openat -e inject=openat:error=EACCES \
+	traced -f -o "$TMP/strace" -P "$W/$rel" -e trace=openat -e inject=openat:error=EACCES \
 		"$OPTIVFIO" --root "$W" host prepare --state-dir "$S" >"$TMP/out" 2>"$TMP/err" || RC=$?
 	expect_rc 1 "$what: refused"
 	if grep -q "refused, nothing changed: .*$pat" "$TMP/err"; then ok "$what: says why"; else
