@@ -8,6 +8,7 @@
 #include "host/host.h"
 #include "plan/exec.h"
 #include "plan/plan.h"
+#include "plan/recover.h"
 #include "plan/state.h"
 
 #include <errno.h>
@@ -190,12 +191,18 @@ static struct json_object *plan_json(const struct ov_plan *plan, bool dry_run)
 	return o;
 }
 
+/* The ops that change this host: the kernel's, or their emulation on a --root tree. */
+static const struct ov_exec_ops *host_ops(struct ov_cli *cli)
+{
+	return *ov_ctx_root(cli->ctx) ? &ov_exec_ops_fixture : &ov_exec_ops_sysfs;
+}
+
 static int run_plan(struct ov_cli *cli, struct ov_plan *plan, const char *journal,
 		    bool keep_journal)
 {
 	struct progress p = { .cli = cli };
 	struct ov_exec_opts eo = {
-		.ops = *ov_ctx_root(cli->ctx) ? &ov_exec_ops_fixture : &ov_exec_ops_sysfs,
+		.ops = host_ops(cli),
 		.journal = journal,
 		.keep_journal = keep_journal,
 		.progress = on_step,
@@ -295,6 +302,25 @@ static int open_host(struct ov_cli *cli, const struct host_opts *o, const char *
 	return 0;
 }
 
+/*
+ * A run that was interrupted (crash, power loss, a failed rollback) is
+ * undone first, before the host is read: a reset may have left the GPU
+ * removed, where no scan finds it.
+ */
+static int recover(struct ov_cli *cli, const struct ov_state *st, const char *what,
+		   char *done, size_t size)
+{
+	if (ov_plan_recover(cli->ctx, st->dir, host_ops(cli), done, size) < 0) {
+		ov_cli_error_ctx(cli, what);
+		ov_cli_hint(cli, "the journal is kept; 'optivfio host %s' tries again", what + 5);
+		return OV_EXIT_FAILURE;
+	}
+	if (*done && cli->verbosity >= 0)
+		fprintf(stderr, "optivfio: note: undid an interrupted run (%s): the host is as "
+			"it was before it\n", done);
+	return 0;
+}
+
 int cmd_host(struct ov_cli *cli, int argc, char **argv)
 {
 	const struct ov_pci_dev *gpu;
@@ -303,7 +329,7 @@ int cmd_host(struct ov_cli *cli, int argc, char **argv)
 	struct host_opts o;
 	struct ov_state st;
 	struct ov_plan plan;
-	char journal[PATH_MAX], what[32];
+	char journal[PATH_MAX], what[32], undone[256] = "";
 	bool writable;
 	int r;
 
@@ -314,6 +340,8 @@ int cmd_host(struct ov_cli *cli, int argc, char **argv)
 	/* A reset without --yes only shows its plan. */
 	writable = !o.dry_run && (strcmp(o.action, "reset") != 0 || o.yes);
 	r = open_host(cli, &o, what, writable, &st);
+	if (r == 0 && writable)
+		r = recover(cli, &st, what, undone, sizeof(undone));
 	if (r)
 		return r;
 
@@ -324,7 +352,19 @@ int cmd_host(struct ov_cli *cli, int argc, char **argv)
 		goto out_host;
 	}
 	if (strcmp(o.action, "release") == 0) {
-		r = do_release(cli, &o, &st, &gpu->bdf);
+		/* The interrupted prepare of this GPU is undone: what release is for. */
+		if (*undone && ov_state_file(cli->ctx, &st, "journal", &gpu->bdf, journal,
+					     sizeof(journal)) == 0 &&
+		    strcmp(strrchr(journal, '/') + 1, undone) == 0) {
+			char b[OV_BDF_STRLEN];
+
+			if (!cli->json)
+				printf("Released: %s is as it was before the interrupted "
+				       "prepare\n", ov_bdf_format(&gpu->bdf, b));
+			r = OV_EXIT_OK;
+		} else {
+			r = do_release(cli, &o, &st, &gpu->bdf);
+		}
 		goto out_host;
 	}
 	if (ov_plan_env_read(cli->ctx, &env) < 0) {

@@ -35,6 +35,11 @@ struct ov_exec_ops {
 	/* -ENOENT only when nothing ran (no such method, no acpi_call). */
 	int (*acpi_call)(struct ov_ctx *ctx, const char *method);
 	int (*bbswitch)(struct ov_ctx *ctx, const char *state);
+	/*
+	 * Before a run undoes what a crashed one left: finish an op the crash
+	 * cut in half. NULL where every op is one atomic kernel call (sysfs).
+	 */
+	int (*settle)(struct ov_ctx *ctx);
 };
 
 extern const struct ov_exec_ops ov_exec_ops_sysfs;

@@ -20,6 +20,13 @@
  *
  * The stash is a text file of records; nothing is left behind once every
  * removed device and unloaded driver came back.
+ *
+ * The kernel does each of these in one system call, so a crash never
+ * leaves half of one; here most take several. Each such op is bracketed
+ * by a "busy" record, and fx_settle() (run before a host run reads the
+ * tree again, plan/recover.c) finishes an op a crash cut, so the tree is
+ * always one a kernel could show. For that the ops tolerate work already
+ * done (a link already back, a module already listed).
  */
 #include "plan/exec.h"
 #include "plan/ops.h"
@@ -40,19 +47,40 @@
 
 #define STASH_DIR "/.optivfio-fixture"
 #define STASH_FILE STASH_DIR "/state"
+#define TMP_DIR "/.optivfio-fixture-tmp"
 
+/*
+ * A sysfs attribute store is atomic: a reader sees the old value or the
+ * new one, never an empty file. Truncate-then-write would leave an empty
+ * driver_override behind a crash, a state no kernel shows, so the file is
+ * replaced by rename, from a temp directory fx_settle() clears.
+ */
 static int fixture_write(struct ov_ctx *ctx, const char *path, const char *text)
 {
-	int fd, err = 0;
+	char dir[PATH_MAX], tmp[PATH_MAX + 16];
 	size_t len = strlen(text);
+	int fd, err = 0;
 
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	/* The new value is written beside the tree and renamed into place. */
+	if (ov_host_path(ctx, dir, sizeof(dir), TMP_DIR) < 0)
+		return -EINVAL;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return ov_ctx_fail(ctx, errno, "%s: %s", dir, strerror(errno));
+	snprintf(tmp, sizeof(tmp), "%s/new-XXXXXX", dir);
+	fd = mkstemp(tmp);
 	if (fd < 0)
-		return ov_ctx_fail(ctx, errno, "%s: %s", path, strerror(errno));
+		return ov_ctx_fail(ctx, errno, "%s: %s", tmp, strerror(errno));
 	if (write(fd, text, len) != (ssize_t)len)
 		err = errno ? errno : EIO;
 	if (close(fd) < 0 && !err)
 		err = errno;
+	if (!err && chmod(tmp, 0644) < 0)
+		err = errno;
+	if (!err && rename(tmp, path) < 0)
+		err = errno;
+	if (err)
+		unlink(tmp);
+	rmdir(dir);
 	return err ? ov_ctx_fail(ctx, err, "%s: %s", path, strerror(err)) : 0;
 }
 
@@ -69,6 +97,31 @@ static const char *rel_to_root(struct ov_ctx *ctx, const char *abs)
 	size_t n = strlen(ov_ctx_root(ctx));
 
 	return abs + n;
+}
+
+/* Exists as a name, even a dangling link (stat would follow it). */
+static bool lexists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* A link to put back: already there with that target counts as done. */
+static int put_link(struct ov_ctx *ctx, const char *target, const char *link)
+{
+	char cur[PATH_MAX];
+	ssize_t n;
+
+	if (symlink(target, link) == 0)
+		return 0;
+	if (errno == EEXIST) {
+		n = readlink(link, cur, sizeof(cur) - 1);
+		if (n > 0 && (cur[n] = '\0', strcmp(cur, target) == 0))
+			return 0;
+		errno = EEXIST;
+	}
+	return ov_ctx_fail(ctx, errno, "%s: %s", link, strerror(errno));
 }
 
 /* --- the stash: lines "kind\tA\tB" --- */
@@ -141,8 +194,10 @@ static int stash_read(struct ov_ctx *ctx, struct stash_rec **ret, size_t *n)
 static int stash_write(struct ov_ctx *ctx, const struct stash_rec *v, size_t n)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
-	size_t left = 0;
+	char *text = NULL;
+	size_t left = 0, len = 0;
 	FILE *f;
+	int r;
 
 	if (ov_host_path(ctx, dir, sizeof(dir), STASH_DIR) < 0 ||
 	    ov_host_path(ctx, path, sizeof(path), STASH_FILE) < 0)
@@ -154,13 +209,52 @@ static int stash_write(struct ov_ctx *ctx, const struct stash_rec *v, size_t n)
 		rmdir(dir);
 		return 0;
 	}
-	f = fopen(path, "we");
+	f = open_memstream(&text, &len);
 	if (!f)
-		return ov_ctx_fail(ctx, errno, "%s: %s", path, strerror(errno));
+		return ov_ctx_fail(ctx, ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		if (v[i].kind[0])
 			fprintf(f, "%s\t%s\t%s\n", v[i].kind, v[i].a, v[i].b);
-	return fclose(f) == 0 ? 0 : ov_ctx_fail(ctx, EIO, "%s: write failed", path);
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		return ov_ctx_fail(ctx, ENOMEM, "out of memory");
+	}
+	/* Whole or not at all: a crash must not cut the record list. */
+	r = ov_write_file_atomic(ctx, path, text, len, 0644);
+	free(text);
+	return r;
+}
+
+/* Is there a record @kind with @a (and @b, unless NULL)? */
+static bool stash_has(const struct stash_rec *v, size_t n, const char *kind, const char *a,
+		      const char *b)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].kind, kind) && !strcmp(v[i].a, a) && (!b || !strcmp(v[i].b, b)))
+			return true;
+	return false;
+}
+
+static int busy_begin(struct ov_ctx *ctx, const char *op, const char *arg)
+{
+	return stash_append(ctx, "busy", op, arg);
+}
+
+/* The op is over (done or failed: either is a state a kernel shows); @r passes through. */
+static int busy_end(struct ov_ctx *ctx, int r)
+{
+	struct stash_rec *v;
+	size_t n;
+	int rr;
+
+	rr = stash_read(ctx, &v, &n);
+	for (size_t i = 0; rr == 0 && i < n; i++)
+		if (!strcmp(v[i].kind, "busy"))
+			v[i].kind[0] = '\0';
+	if (rr == 0)
+		rr = stash_write(ctx, v, n);
+	free(v);
+	return r < 0 ? r : rr;
 }
 
 /* --- drivers --- */
@@ -177,24 +271,50 @@ static int read_driver(struct ov_ctx *ctx, const char *bdf, char *drv, size_t si
 	return ov_read_link_name(ctx, path, drv, size);
 }
 
-/*
- * Bind like the kernel: the device's "driver" link (relative, up to /sys)
- * and the driver's link back to the device (drivers/<drv>/<bdf>).
- */
-static int link_driver(struct ov_ctx *ctx, const char *bdf, const char *drv)
+/* The device's directory below ROOT/sys: "/devices/pci0000:00/...", in @in_sys. */
+static int dev_in_sys(struct ov_ctx *ctx, const char *bdf, char *real, char *in_sys,
+		      size_t size)
 {
-	char dev[PATH_MAX], real[PATH_MAX], sys[PATH_MAX], sysreal[PATH_MAX];
-	char target[PATH_MAX], link[PATH_MAX + 16], back[PATH_MAX];
-	size_t depth = 0, n = 0;
-	const char *in_sys;
+	char dev[PATH_MAX], sys[PATH_MAX], sysreal[PATH_MAX];
 
 	if (dev_path(ctx, dev, sizeof(dev), bdf, "") < 0 ||
-	    ov_host_path(ctx, sys, sizeof(sys), "/sys") < 0 ||
-	    ov_host_path(ctx, back, sizeof(back), "/sys/bus/pci/drivers/%s/%s", drv, bdf) < 0)
+	    ov_host_path(ctx, sys, sizeof(sys), "/sys") < 0)
 		return -EINVAL;
 	if (!realpath(dev, real) || !realpath(sys, sysreal))
 		return ov_ctx_fail(ctx, errno, "%s: %s", dev, strerror(errno));
-	in_sys = real + strlen(sysreal);		/* "/devices/pci0000:00/..." */
+	snprintf(in_sys, size, "%s", real + strlen(sysreal));
+	return 0;
+}
+
+/* The driver's link back to a bound device: drivers/<drv>/<bdf>. */
+static int link_back(struct ov_ctx *ctx, const char *bdf, const char *drv)
+{
+	char real[PATH_MAX], in_sys[PATH_MAX], target[PATH_MAX + 16], back[PATH_MAX];
+	int r;
+
+	r = dev_in_sys(ctx, bdf, real, in_sys, sizeof(in_sys));
+	if (r < 0)
+		return r;
+	if (ov_host_path(ctx, back, sizeof(back), "/sys/bus/pci/drivers/%s/%s", drv, bdf) < 0)
+		return -EINVAL;
+	/* sys/bus/pci/drivers/<drv>/ is four levels below sys/. */
+	snprintf(target, sizeof(target), "../../../..%s", in_sys);
+	return put_link(ctx, target, back);
+}
+
+/*
+ * Bind like the kernel: the device's "driver" link (relative, up to /sys)
+ * and the driver's link back to the device.
+ */
+static int link_driver(struct ov_ctx *ctx, const char *bdf, const char *drv)
+{
+	char real[PATH_MAX], in_sys[PATH_MAX], target[PATH_MAX], link[PATH_MAX + 16];
+	size_t depth = 0, n = 0;
+	int r;
+
+	r = dev_in_sys(ctx, bdf, real, in_sys, sizeof(in_sys));
+	if (r < 0)
+		return r;
 	for (const char *p = in_sys; *p; p++)
 		depth += *p == '/';
 	for (size_t i = 0; i < depth; i++)
@@ -203,11 +323,37 @@ static int link_driver(struct ov_ctx *ctx, const char *bdf, const char *drv)
 	snprintf(link, sizeof(link), "%s/driver", real);
 	if (symlink(target, link) < 0)
 		return ov_ctx_fail(ctx, errno, "%s: %s", link, strerror(errno));
-	/* sys/bus/pci/drivers/<drv>/ is four levels below sys/. */
-	snprintf(target, sizeof(target), "../../../..%s", in_sys);
-	if (symlink(target, back) < 0 && errno != EEXIST)
+	return link_back(ctx, bdf, drv);
+}
+
+/* Make the driver's back link follow the device's "driver" link (a cut bind or unbind). */
+static int settle_binding(struct ov_ctx *ctx, const char *arg)
+{
+	char bdf[64], drv[64], cur[64], back[PATH_MAX];
+	int r;
+
+	if (sscanf(arg, "%63s %63s", bdf, drv) != 2)
+		return 0;
+	r = read_driver(ctx, bdf, cur, sizeof(cur));
+	if (r < 0)
+		return r;
+	if (!strcmp(cur, drv))
+		return link_back(ctx, bdf, drv);
+	if (ov_host_path(ctx, back, sizeof(back), "/sys/bus/pci/drivers/%s/%s", drv, bdf) < 0)
+		return -EINVAL;
+	if (unlink(back) < 0 && errno != ENOENT)
 		return ov_ctx_fail(ctx, errno, "%s: %s", back, strerror(errno));
 	return 0;
+}
+
+static int bind_busy(struct ov_ctx *ctx, const char *bdf, const char *drv)
+{
+	char arg[160];
+	int r;
+
+	snprintf(arg, sizeof(arg), "%s %s", bdf, drv);
+	r = busy_begin(ctx, "binding", arg);
+	return r < 0 ? r : busy_end(ctx, link_driver(ctx, bdf, drv));
 }
 
 static bool driver_present(struct ov_ctx *ctx, const char *drv)
@@ -243,7 +389,7 @@ static int fx_set_driver_override(struct ov_ctx *ctx, const char *bdf, const cha
 
 static int fx_unbind(struct ov_ctx *ctx, const char *bdf)
 {
-	char path[PATH_MAX], back[PATH_MAX], drv[64];
+	char path[PATH_MAX], back[PATH_MAX], drv[64], arg[160];
 	int r;
 
 	r = read_driver(ctx, bdf, drv, sizeof(drv));
@@ -254,11 +400,15 @@ static int fx_unbind(struct ov_ctx *ctx, const char *bdf)
 	if (dev_path(ctx, path, sizeof(path), bdf, "driver") < 0 ||
 	    ov_host_path(ctx, back, sizeof(back), "/sys/bus/pci/drivers/%s/%s", drv, bdf) < 0)
 		return -EINVAL;
+	snprintf(arg, sizeof(arg), "%s %s", bdf, drv);
+	r = busy_begin(ctx, "binding", arg);
+	if (r < 0)
+		return r;
 	if (unlink(path) < 0)
-		return ov_ctx_fail(ctx, errno, "%s: %s", path, strerror(errno));
-	if (unlink(back) < 0 && errno != ENOENT)
-		return ov_ctx_fail(ctx, errno, "%s: %s", back, strerror(errno));
-	return 0;
+		r = ov_ctx_fail(ctx, errno, "%s: %s", path, strerror(errno));
+	else if (unlink(back) < 0 && errno != ENOENT)
+		r = ov_ctx_fail(ctx, errno, "%s: %s", back, strerror(errno));
+	return busy_end(ctx, r);
 }
 
 static int fx_bind(struct ov_ctx *ctx, const char *bdf, const char *drv)
@@ -277,7 +427,7 @@ static int fx_bind(struct ov_ctx *ctx, const char *bdf, const char *drv)
 	if (read_override(ctx, bdf, ovr, sizeof(ovr)) == 0 && *ovr && strcmp(ovr, drv) != 0)
 		return ov_ctx_fail(ctx, ENODEV, "%s: driver_override is %s, cannot bind %s",
 				   bdf, ovr, drv);
-	return link_driver(ctx, bdf, drv);
+	return bind_busy(ctx, bdf, drv);
 }
 
 static int fx_drivers_probe(struct ov_ctx *ctx, const char *bdf)
@@ -294,7 +444,7 @@ static int fx_drivers_probe(struct ov_ctx *ctx, const char *bdf)
 	/* Without an override the kernel matches id tables we do not have. */
 	if (!*ovr || strcmp(ovr, "none") == 0 || !driver_present(ctx, ovr))
 		return 0;
-	return link_driver(ctx, bdf, ovr);
+	return bind_busy(ctx, bdf, ovr);
 }
 
 /* --- remove / rescan --- */
@@ -352,21 +502,21 @@ static int stash_links_in_subdirs(struct ov_ctx *ctx, const char *parent, const 
 	return r;
 }
 
-static int fx_remove(struct ov_ctx *ctx, const char *bdf)
+/* Remove the device whose directory is @real (a cut remove is finished the same way). */
+static int remove_dir(struct ov_ctx *ctx, const char *real, const char *bdf)
 {
-	char dev[PATH_MAX], real[PATH_MAX], bus[PATH_MAX], groups[PATH_MAX];
-	char stash[PATH_MAX], stashdir[PATH_MAX], drivers[PATH_MAX];
+	char bus[PATH_MAX], groups[PATH_MAX], stash[PATH_MAX], stashdir[PATH_MAX];
+	char drivers[PATH_MAX];
+	struct stash_rec *v;
+	size_t n;
+	bool listed;
 	int r;
 
-	if (dev_path(ctx, dev, sizeof(dev), bdf, "") < 0 ||
-	    ov_host_path(ctx, bus, sizeof(bus), "/sys/bus/pci/devices") < 0 ||
+	if (ov_host_path(ctx, bus, sizeof(bus), "/sys/bus/pci/devices") < 0 ||
 	    ov_host_path(ctx, groups, sizeof(groups), "/sys/kernel/iommu_groups") < 0 ||
 	    ov_host_path(ctx, stashdir, sizeof(stashdir), STASH_DIR) < 0 ||
 	    ov_host_path(ctx, stash, sizeof(stash), STASH_DIR "/dev-%s", bdf) < 0)
 		return -EINVAL;
-	if (!realpath(dev, real))
-		return ov_ctx_fail(ctx, errno, "%s: %s", dev, strerror(errno));
-
 	r = stash_links_into(ctx, bus, real);
 	if (r == 0)
 		r = stash_links_in_subdirs(ctx, groups, "/devices", real);
@@ -377,13 +527,45 @@ static int fx_remove(struct ov_ctx *ctx, const char *bdf)
 		return r;
 	if (mkdir(stashdir, 0755) < 0 && errno != EEXIST)
 		return ov_ctx_fail(ctx, errno, "%s: %s", stashdir, strerror(errno));
-	r = stash_append(ctx, "dir", rel_to_root(ctx, real), rel_to_root(ctx, stash));
+	r = stash_read(ctx, &v, &n);
+	if (r < 0)
+		return r;
+	listed = stash_has(v, n, "dir", rel_to_root(ctx, real), NULL);
+	free(v);
+	if (!listed)
+		r = stash_append(ctx, "dir", rel_to_root(ctx, real), rel_to_root(ctx, stash));
 	if (r == 0 && rename(real, stash) < 0)
 		r = ov_ctx_fail(ctx, errno, "%s: %s", real, strerror(errno));
 	return r;
 }
 
-static int fx_rescan(struct ov_ctx *ctx)
+static int fx_remove(struct ov_ctx *ctx, const char *bdf)
+{
+	char dev[PATH_MAX], real[PATH_MAX], arg[PATH_MAX + 80];
+	int r;
+
+	if (dev_path(ctx, dev, sizeof(dev), bdf, "") < 0)
+		return -EINVAL;
+	if (!realpath(dev, real))
+		return ov_ctx_fail(ctx, errno, "%s: %s", dev, strerror(errno));
+	/* Its bus link goes first: the busy record keeps where it lives. */
+	snprintf(arg, sizeof(arg), "%s %s", bdf, rel_to_root(ctx, real));
+	r = busy_begin(ctx, "remove", arg);
+	return r < 0 ? r : busy_end(ctx, remove_dir(ctx, real, bdf));
+}
+
+static int settle_remove(struct ov_ctx *ctx, const char *arg)
+{
+	char bdf[64], real[PATH_MAX];
+	const char *in_root = strchr(arg, ' ');
+
+	if (!in_root || sscanf(arg, "%63s", bdf) != 1 ||
+	    ov_host_path(ctx, real, sizeof(real), "%s", in_root + 1) < 0)
+		return 0;
+	return lexists(real) ? remove_dir(ctx, real, bdf) : 0;
+}
+
+static int rescan(struct ov_ctx *ctx)
 {
 	struct stash_rec *v;
 	size_t n;
@@ -401,7 +583,7 @@ static int fx_rescan(struct ov_ctx *ctx)
 		if (ov_host_path(ctx, a, sizeof(a), "%s", v[i].a) < 0 ||
 		    ov_host_path(ctx, b, sizeof(b), "%s", v[i].b) < 0)
 			r = -EINVAL;
-		else if (rename(b, a) < 0)
+		else if (rename(b, a) < 0 && !(errno == ENOENT && lexists(a)))
 			r = ov_ctx_fail(ctx, errno, "%s: %s", a, strerror(errno));
 		else
 			v[i].kind[0] = '\0';
@@ -413,15 +595,20 @@ static int fx_rescan(struct ov_ctx *ctx)
 			continue;
 		if (ov_host_path(ctx, a, sizeof(a), "%s", v[i].a) < 0)
 			r = -EINVAL;
-		else if (symlink(v[i].b, a) < 0)
-			r = ov_ctx_fail(ctx, errno, "%s: %s", a, strerror(errno));
-		else
+		else if ((r = put_link(ctx, v[i].b, a)) == 0)
 			v[i].kind[0] = '\0';
 	}
 	if (r == 0)
 		r = stash_write(ctx, v, n);
 	free(v);
 	return r;
+}
+
+static int fx_rescan(struct ov_ctx *ctx)
+{
+	int r = busy_begin(ctx, "rescan", "-");
+
+	return r < 0 ? r : busy_end(ctx, rescan(ctx));
 }
 
 /* --- modules --- */
@@ -431,14 +618,14 @@ static const char *const driver_attrs[] = { "bind", "unbind", "new_id", "remove_
 
 static int make_driver_dir(struct ov_ctx *ctx, const char *dir)
 {
-	if (mkdir(dir, 0755) < 0)
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return ov_ctx_fail(ctx, errno, "%s: %s", dir, strerror(errno));
 	for (size_t i = 0; i < sizeof(driver_attrs) / sizeof(driver_attrs[0]); i++) {
 		char path[PATH_MAX + 16];
 		int fd;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, driver_attrs[i]);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0200);
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0200);
 		if (fd < 0)
 			return ov_ctx_fail(ctx, errno, "%s: %s", path, strerror(errno));
 		fchmod(fd, 0200);
@@ -488,7 +675,23 @@ static int modules_path(struct ov_ctx *ctx, char *buf, size_t size)
 	return ov_host_path(ctx, buf, size, "/proc/modules");
 }
 
-static int fx_load_module(struct ov_ctx *ctx, const char *name)
+/* Is @name a line of the module list @data? */
+static bool module_listed(const uint8_t *data, size_t len, const char *name)
+{
+	size_t l = strlen(name);
+
+	for (const char *p = (const char *)data, *end = p + len; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if ((size_t)(end - p) > l && !strncmp(p, name, l) && p[l] == ' ')
+			return true;
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* @settling: a cut load is finished, its driver directory maybe half made. */
+static int load_module(struct ov_ctx *ctx, const char *name, bool settling)
 {
 	char path[PATH_MAX], drvdir[PATH_MAX], stashed[PATH_MAX], line[256];
 	const char *drv = ov_module_driver_name(name);
@@ -519,6 +722,8 @@ static int fx_load_module(struct ov_ctx *ctx, const char *name)
 		return r;
 	/* The kernel lists the newest module first. */
 	snprintf(line, sizeof(line), "%s 16384 0 - Live 0x0000000000000000\n", name);
+	if (module_listed(old, len, name))
+		line[0] = '\0';
 	buf = malloc(strlen(line) + len + 1);
 	if (!buf) {
 		free(old);
@@ -546,12 +751,12 @@ static int fx_load_module(struct ov_ctx *ctx, const char *name)
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (strcmp(v[i].kind, "driver") != 0 || strcmp(v[i].a, name) != 0)
 			continue;
-		if (rename(stashed, drvdir) < 0)
+		if (rename(stashed, drvdir) < 0 && !(errno == ENOENT && lexists(drvdir)))
 			r = ov_ctx_fail(ctx, errno, "%s: %s", drvdir, strerror(errno));
 		v[i].kind[0] = '\0';
 		restored = true;
 	}
-	if (r == 0 && !restored && drv != name && !ov_path_exists(drvdir))
+	if (r == 0 && !restored && drv != name && (settling || !ov_path_exists(drvdir)))
 		r = make_driver_dir(ctx, drvdir);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		char a[PATH_MAX];
@@ -561,15 +766,20 @@ static int fx_load_module(struct ov_ctx *ctx, const char *name)
 			continue;
 		if (ov_host_path(ctx, a, sizeof(a), "%s", v[i].a) < 0)
 			r = -EINVAL;
-		else if (symlink(v[i].b + strlen(name) + 1, a) < 0)
-			r = ov_ctx_fail(ctx, errno, "%s: %s", a, strerror(errno));
-		else
+		else if ((r = put_link(ctx, v[i].b + strlen(name) + 1, a)) == 0)
 			v[i].kind[0] = '\0';
 	}
 	if (r == 0)
 		r = stash_write(ctx, v, n);
 	free(v);
 	return r;
+}
+
+static int fx_load_module(struct ov_ctx *ctx, const char *name)
+{
+	int r = busy_begin(ctx, "load", name);
+
+	return r < 0 ? r : busy_end(ctx, load_module(ctx, name, false));
 }
 
 /* Unbind every device bound to @drv, remembering them for a later load. */
@@ -608,7 +818,7 @@ static int unbind_all(struct ov_ctx *ctx, const char *module, const char *drv)
 	return r;
 }
 
-static int fx_unload_module(struct ov_ctx *ctx, const char *name)
+static int unload_module(struct ov_ctx *ctx, const char *name)
 {
 	char path[PATH_MAX], drvdir[PATH_MAX], stashed[PATH_MAX];
 	const char *drv = ov_module_driver_name(name);
@@ -650,18 +860,35 @@ static int fx_unload_module(struct ov_ctx *ctx, const char *name)
 				    drv) < 0))
 		r = -EINVAL;
 	if (r == 0 && ov_path_exists(drvdir)) {
+		struct stash_rec *v;
+		size_t n;
+		bool listed;
+
 		if (remove_fresh_driver_dir(drvdir))
 			return 0;
-		r = stash_append(ctx, "driver", name, drv);
+		r = stash_read(ctx, &v, &n);
+		if (r < 0)
+			return r;
+		listed = stash_has(v, n, "driver", name, drv);
+		free(v);
+		if (!listed)
+			r = stash_append(ctx, "driver", name, drv);
 		if (r == 0 && rename(drvdir, stashed) < 0)
 			r = ov_ctx_fail(ctx, errno, "%s: %s", drvdir, strerror(errno));
 	}
 	return r;
 }
 
+static int fx_unload_module(struct ov_ctx *ctx, const char *name)
+{
+	int r = busy_begin(ctx, "unload", name);
+
+	return r < 0 ? r : busy_end(ctx, unload_module(ctx, name));
+}
+
 /* --- power, ACPI, programs --- */
 
-static int fx_set_power_control(struct ov_ctx *ctx, const char *bdf, const char *value)
+static int set_power_control(struct ov_ctx *ctx, const char *bdf, const char *value)
 {
 	char path[PATH_MAX], text[32];
 	int r;
@@ -676,6 +903,25 @@ static int fx_set_power_control(struct ov_ctx *ctx, const char *bdf, const char 
 		r = fixture_write(ctx, path, strcmp(value, "auto") == 0 ? "suspended\n"
 									 : "active\n");
 	return r;
+}
+
+static int fx_set_power_control(struct ov_ctx *ctx, const char *bdf, const char *value)
+{
+	char arg[96];
+	int r;
+
+	snprintf(arg, sizeof(arg), "%s %s", bdf, value);
+	r = busy_begin(ctx, "power", arg);
+	return r < 0 ? r : busy_end(ctx, set_power_control(ctx, bdf, value));
+}
+
+static int settle_power(struct ov_ctx *ctx, const char *arg)
+{
+	char bdf[64], value[32];
+
+	if (sscanf(arg, "%63s %31s", bdf, value) != 2)
+		return 0;
+	return set_power_control(ctx, bdf, value);
 }
 
 static int fx_proc_write(struct ov_ctx *ctx, const char *file, const char *text)
@@ -717,6 +963,77 @@ static int fx_run_program(struct ov_ctx *ctx, const char *cmdline)
 	return 0;
 }
 
+/* --- after a crash --- */
+
+/*
+ * Temp files a crash left: fixture_write()'s (all of TMP_DIR) and those of
+ * the stash's atomic rewrite (NAME.tmp-*, core/fileio.c). A kernel store
+ * leaves nothing.
+ */
+static void drop_temps(struct ov_ctx *ctx, const char *in_root, bool all)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	if (ov_host_path(ctx, dir, sizeof(dir), "%s", in_root) < 0 || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX + 300];
+
+		if (e->d_name[0] == '.' || (!all && !strstr(e->d_name, ".tmp-")))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	if (all)
+		rmdir(dir);
+}
+
+/* Finish every op a crash cut (its "busy" record), then drop the records. */
+static int fx_settle(struct ov_ctx *ctx)
+{
+	struct stash_rec *v, *busy = NULL;
+	char dir[PATH_MAX];
+	size_t n, k = 0;
+	int r;
+
+	drop_temps(ctx, TMP_DIR, true);
+	drop_temps(ctx, STASH_DIR, false);
+	r = stash_read(ctx, &v, &n);
+	if (r < 0)
+		return r;
+	/* The ops below rewrite the stash: work from a copy of the records. */
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].kind, "busy"))
+			v[k++] = v[i];
+	busy = v;
+	for (size_t i = 0; r == 0 && i < k; i++) {
+		const char *op = busy[i].a, *arg = busy[i].b;
+
+		if (!strcmp(op, "binding"))
+			r = settle_binding(ctx, arg);
+		else if (!strcmp(op, "remove"))
+			r = settle_remove(ctx, arg);
+		else if (!strcmp(op, "rescan"))
+			r = rescan(ctx);
+		else if (!strcmp(op, "load"))
+			r = load_module(ctx, arg, true);
+		else if (!strcmp(op, "unload"))
+			r = unload_module(ctx, arg);
+		else if (!strcmp(op, "power"))
+			r = settle_power(ctx, arg);
+	}
+	free(busy);
+	if (k)
+		r = busy_end(ctx, r);
+	/* An empty stash directory: the crash came between its last unlink and rmdir. */
+	if (r == 0 && ov_host_path(ctx, dir, sizeof(dir), STASH_DIR) == 0)
+		rmdir(dir);
+	return r;
+}
+
 const struct ov_exec_ops ov_exec_ops_fixture = {
 	.name = "fixture",
 	.set_driver_override = fx_set_driver_override,
@@ -731,4 +1048,5 @@ const struct ov_exec_ops ov_exec_ops_fixture = {
 	.run_program = fx_run_program,
 	.acpi_call = fx_acpi_call,
 	.bbswitch = fx_bbswitch,
+	.settle = fx_settle,
 };

@@ -180,6 +180,50 @@ else
 	skip "strace not installed: no race test"
 fi
 
+# --- a run killed midway (crash, power loss): the next run undoes it first ---
+# strace kills prepare at its first symlink (the vfio-pci bind) and reset at
+# its first rename (removing a function); the whole campaign over every
+# such point is testsuite/plan/fault_campaign.py (suite slow).
+if command -v strace >/dev/null 2>&1; then
+	killed() { # killed SYSCALLS ACTION: optivfio ACTION killed at the first of SYSCALLS
+		traced -f -o /dev/null -e trace="$1" -e inject="$1":signal=KILL:when=1 \
+			"$OPTIVFIO" --root "$W" host "$2" --state-dir "$S" --yes >/dev/null 2>&1
+	}
+	work "$F/acer"
+	killed symlink,symlinkat prepare
+	check "killed prepare: it left its journal" test -e "$S/journal-$GPU.json"
+	run_ov --root "$W" host prepare --state-dir "$S"
+	expect_rc 0 "after a killed prepare, prepare runs"
+	check "... saying it undid the interrupted run first" grep -q "undid an interrupted run" "$TMP/err"
+	run_ov --root "$W" host release --state-dir "$S"
+	same_tree "$F/acer" "$W" "... and release then leaves the host as it was"
+
+	work "$F/acer"
+	killed symlink,symlinkat prepare
+	run_ov --root "$W" host release --state-dir "$S"
+	expect_rc 0 "after a killed prepare, release succeeds"
+	check "... saying the interrupted prepare is undone" grep -q "^Released: $GPU" "$TMP/out"
+	same_tree "$F/acer" "$W" "... and the host is as it was"
+	check "... no journal left" test ! -e "$S/journal-$GPU.json"
+
+	# The tree a reset that ran to its end leaves (runtime PM left on).
+	work "$F/acer"
+	"$OPTIVFIO" --root "$W" host reset --yes --state-dir "$S" >/dev/null 2>&1
+	rm -rf "$TMP/reset-done"; mv "$W" "$TMP/reset-done"
+	work "$F/acer"
+	traced -f -o /dev/null -P "$W/.optivfio-fixture/dev-0000:00:01.0" -e trace=rename,renameat,renameat2 \
+		-e inject=rename,renameat,renameat2:signal=KILL:when=1 \
+		"$OPTIVFIO" --root "$W" host reset --yes --state-dir "$S" >/dev/null 2>&1
+	check "reset killed removing the root port: the port is gone from the bus" \
+		test ! -e "$W/sys/bus/pci/devices/0000:00:01.0"
+	run_ov --root "$W" host reset --yes --state-dir "$S"
+	expect_rc 0 "after a killed reset, reset runs"
+	check "... saying it undid the interrupted run first" grep -q "undid an interrupted run" "$TMP/err"
+	same_tree "$TMP/reset-done" "$W" "... and the host is as a whole reset leaves it"
+else
+	skip "strace not installed: no crash test"
+fi
+
 # --- a step fails midway: rollback leaves the host exactly as it was ---
 work "$F/acer-novfio"
 run_ov --root "$W" host prepare --state-dir "$S"
