@@ -371,9 +371,10 @@ static int mxm_rom(struct setup *s, const char *file, char *dest)
 
 	if (ov_read_file(s->cli->ctx, file, &data, &len) < 0)
 		return ov_cli_error_ctx(s->cli, "setup: --rom-bar");
-	if (ov_rom_parse(data, len, 0, &info) < 0) {
+	if (ov_rom_check_usable(s->cli->ctx, data, len, &info) < 0) {
 		free(data);
-		ov_cli_error("setup: --rom-bar %s: not a complete option ROM", file);
+		ov_cli_error("setup: --rom-bar %s: not a usable ROM: %s", file,
+			     ov_ctx_error(s->cli->ctx));
 		ov_cli_hint(s->cli, "optivfio rom info %s says what is wrong with it", file);
 		return OV_EXIT_FAILURE;
 	}

@@ -7,8 +7,10 @@
 #include "aml/ssdt-output.h"
 #include "core/ctx.h"
 #include "core/fileio.h"
+#include "rom/rom.h"
 #include "vm/vm.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -33,7 +35,8 @@ static const char ssdt_usage[] =
 	"ROM:\n"
 	"  --mode fwcfg|embed       read the ROM from a QEMU fw_cfg file (default), or\n"
 	"                           carry it in the tables themselves (needs --rom)\n"
-	"  --rom FILE               the VBIOS image\n"
+	"  --rom FILE               the VBIOS image (checked: a whole PCI option ROM)\n"
+	"  --force                  take --rom even when it is not a usable ROM\n"
 	"  --fw-cfg-name NAME       fw_cfg file name (default " OV_FW_CFG_DEFAULT_NAME ")\n"
 	"Other:\n"
 	"  --battery none|absent|present  fake battery (default none)\n"
@@ -53,6 +56,7 @@ enum {
 	OPT_FW_CFG_NAME,
 	OPT_BATTERY,
 	OPT_DSL,
+	OPT_FORCE,
 	OPT_LAYOUT,
 };
 
@@ -60,6 +64,7 @@ struct ssdt_args {
 	const char *gpu_path, *root_port, *gpu_slot, *qemu_version, *bridge_hotplug;
 	const char *machine, *mode, *rom, *fw_cfg_name, *battery, *out, *layout;
 	bool dsl;
+	bool force;	/* --rom unchecked (table encoder tests) */
 };
 
 static int parse_args(int argc, char **argv, struct ssdt_args *args)
@@ -76,6 +81,7 @@ static int parse_args(int argc, char **argv, struct ssdt_args *args)
 		{ "fw-cfg-name", required_argument, NULL, OPT_FW_CFG_NAME },
 		{ "battery", required_argument, NULL, OPT_BATTERY },
 		{ "dsl", no_argument, NULL, OPT_DSL },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "layout", required_argument, NULL, OPT_LAYOUT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -97,6 +103,7 @@ static int parse_args(int argc, char **argv, struct ssdt_args *args)
 		case OPT_FW_CFG_NAME: args->fw_cfg_name = optarg; break;
 		case OPT_BATTERY: args->battery = optarg; break;
 		case OPT_DSL: args->dsl = true; break;
+		case OPT_FORCE: args->force = true; break;
 		case OPT_LAYOUT: args->layout = optarg; break;
 		case 'o': args->out = optarg; break;
 		default:
@@ -207,6 +214,28 @@ static void print_summary(const char *dir, const struct ov_ssdt_set *set,
 	printf("\n");
 }
 
+/* The VM is given these bytes as its ROM: a truncated or prefixed file would be served as is. */
+static int check_rom(struct ov_cli *cli, const char *file, const uint8_t *rom, size_t len)
+{
+	struct ov_rom_info *info = malloc(sizeof(*info));
+	bool strip;
+	int r;
+
+	if (!info) {
+		ov_cli_error("ssdt: out of memory");
+		return -ENOMEM;
+	}
+	r = ov_rom_check_usable(cli->ctx, rom, len, info);
+	strip = info->verdict == OV_ROM_NEEDS_STRIP;
+	free(info);
+	if (r == 0)
+		return 0;
+	ov_cli_error("ssdt: %s: not a usable ROM: %s", file, ov_ctx_error(cli->ctx));
+	if (!strip)	/* the reason already names rom strip */
+		ov_cli_hint(cli, "optivfio rom info %s says what is wrong with it", file);
+	return r;
+}
+
 int cmd_ssdt(struct ov_cli *cli, int argc, char **argv)
 {
 	struct ssdt_args args = { .machine = "q35", .mode = "fwcfg", .battery = "none" };
@@ -246,6 +275,8 @@ int cmd_ssdt(struct ov_cli *cli, int argc, char **argv)
 			ov_cli_error("ssdt: %s: the ROM is empty", args.rom);
 			goto out;
 		}
+		if (!args.force && check_rom(cli, args.rom, rom, rom_len) < 0)
+			goto out;
 		if (!realpath(args.rom, rom_abs)) {
 			ov_cli_error("ssdt: %s: cannot resolve the path", args.rom);
 			goto out;

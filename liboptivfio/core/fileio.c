@@ -18,12 +18,21 @@ int ov_read_file(struct ov_ctx *ctx, const char *path, uint8_t **data, size_t *l
 	struct stat st;
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading would wait for a writer;
+	 * every input optivfio reads (ROMs, XML, sysfs and procfs files) is a
+	 * regular file, anything else is refused before a read can hang.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return ov_ctx_fail(ctx, errno, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	err = fstat(fd, &st) < 0 ? errno : 0;
+	if (err || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return ov_ctx_fail(ctx, EISDIR, "%s: %s", path, strerror(EISDIR));
+		if (!err && S_ISDIR(st.st_mode))
+			err = EISDIR;
+		return ov_ctx_fail(ctx, err ? err : EINVAL, "%s: %s", path,
+				   err ? strerror(err) : "not a regular file");
 	}
 
 	for (;;) {

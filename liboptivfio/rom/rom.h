@@ -150,5 +150,13 @@ int ov_rom_strip_range(struct ov_ctx *ctx, const struct ov_rom_info *info,
  * Check that the ROM is for vendor:device (image 0's PCIR ids, or the PCIR
  * 3.0 device list). -ENODEV with a message naming both when not.
  */
+/*
+ * A ROM file a VM will be given (tables, fw_cfg, the ROM BAR): parsed into
+ * @info, 0 when usable as it is, else -EBADMSG with the verdict's reason
+ * (truncated, not a PCI ROM, a prefix that rom strip removes).
+ */
+int ov_rom_check_usable(struct ov_ctx *ctx, const uint8_t *data, size_t len,
+			struct ov_rom_info *info);
+
 int ov_rom_validate_ids(struct ov_ctx *ctx, const struct ov_rom_info *info,
 			uint16_t vendor, uint16_t device);

@@ -31,6 +31,16 @@ int ov_rom_validate_ids(struct ov_ctx *ctx, const struct ov_rom_info *info,
 			   "%04x:%04x", im->vendor, im->device, vendor, device);
 }
 
+int ov_rom_check_usable(struct ov_ctx *ctx, const uint8_t *data, size_t len,
+			struct ov_rom_info *info)
+{
+	/* The bytes a VM is given are served as they are: no prefix, a whole chain. */
+	ov_rom_parse(data, len, 0, info);
+	if (info->verdict == OV_ROM_USABLE)
+		return 0;
+	return ov_ctx_fail(ctx, EBADMSG, "%s", info->verdict_msg);
+}
+
 static int read_id(struct ov_ctx *ctx, const char *bdf, const char *attr, uint16_t *ret)
 {
 	char path[PATH_MAX];

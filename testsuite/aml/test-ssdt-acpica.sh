@@ -39,7 +39,7 @@ gen() {	# gen DIR ARGS...: run optivfio ssdt -o $TMP/DIR ARGS
 	expect_rc 0 "ssdt $*"
 }
 
-# Synthetic ROMs: an odd size over 3 chunks, and about the largest QEMU can
+# Synthetic ROMs (not option ROMs: --force), an odd size over 3 chunks, and about the largest QEMU can
 # take (1.9 MB, 30 tables; its ACPI blob is limited to 2 MiB in all).
 python3 -c "
 import random, sys
@@ -56,18 +56,18 @@ gen bat-pc --qemu-version 7.2 --machine pc --gpu-slot 05.0 --battery present
 acpica compare "$TMP/bat-pc/ssdt-battery.aml" "$HERE/expected/battery-present-pc.asl"
 gen fw-seed --qemu-version 7.2 --fw-cfg-name opt/com.lion328/nvidia-rom
 acpica compare "$TMP/fw-seed/ssdt-rom.aml" "$HERE/expected/rom-fwcfg-seedname.asl"
-gen tiny-dev --qemu-version 7.2 --bridge-hotplug off --mode embed --rom "$TMP/tiny.rom"
+gen tiny-dev --qemu-version 7.2 --bridge-hotplug off --mode embed --force --rom "$TMP/tiny.rom"
 acpica compare "$TMP/tiny-dev/ssdt-rom-1.aml" "$HERE/expected/rom-embed-device.asl"
 # The comparison can fail: the Scope flavour is not the Device one.
-gen tiny-scope --qemu-version 7.2 --mode embed --rom "$TMP/tiny.rom"
+gen tiny-scope --qemu-version 7.2 --mode embed --force --rom "$TMP/tiny.rom"
 if $CHECK compare "$TMP/tiny-scope/ssdt-rom-1.aml" "$HERE/expected/rom-embed-device.asl" \
 	>/dev/null 2>&1; then not_ok "Scope table differs from the Device ASL"
 else ok "Scope table differs from the Device ASL"; fi
 
 # 2. Every table of every flavour disassembles.
-gen three --qemu-version 7.2 --mode embed --rom "$TMP/three.rom" --battery present
+gen three --qemu-version 7.2 --mode embed --force --rom "$TMP/three.rom" --battery present
 gen rom1050 --qemu-version 7.2 --mode embed --rom "$SHARED/data/roms/gtx1050ti_mobile.rom"
-gen big-dev --qemu-version 7.2 --bridge-hotplug off --mode embed --rom "$TMP/big.rom"
+gen big-dev --qemu-version 7.2 --bridge-hotplug off --mode embed --force --rom "$TMP/big.rom"
 gen fw-dev --qemu-version 7.2 --bridge-hotplug off
 acpica disasm "$TMP"/three/*.aml "$TMP"/rom1050/*.aml "$TMP"/fw-dev/*.aml "$TMP"/fw-seed/*.aml \
 	"$TMP/big-dev/ssdt-rom-1.aml" "$TMP/big-dev/ssdt-rom-30.aml"

@@ -81,7 +81,7 @@ check "no usable QEMU: hint names --qemu-version" grep -q -- '--qemu-version' "$
 
 # Embed: tables in order, < 64 KiB each, rom recorded as an absolute path.
 python3 -c "import os; open('$TMP/r.rom','wb').write(b'\x55\xaa' + os.urandom(200000))"
-(cd "$TMP" && "$OPTIVFIO" --json ssdt --qemu-version 7.2 --mode embed --rom r.rom \
+(cd "$TMP" && "$OPTIVFIO" --json ssdt --qemu-version 7.2 --mode embed --force --rom r.rom \
 	--battery absent -o e >"$TMP/out" 2>"$TMP/err") && RC=0 || RC=$?
 expect_rc 0 "embed"
 check "embed: manifest tables in order, battery last" test "$(json "$TMP/e/optivfio-ssdt.json" \
@@ -96,12 +96,12 @@ done
 # A failure leaves DIR as it was: same files, same bytes, no staging dir.
 (cd "$TMP/e" && ls -a && cat ./*) > "$TMP/before"
 head -c 5000000 /dev/zero > "$TMP/huge.rom"
-run_ov ssdt --qemu-version 7.2 --mode embed --rom "$TMP/huge.rom" -o "$TMP/e"
+run_ov ssdt --qemu-version 7.2 --mode embed --force --rom "$TMP/huge.rom" -o "$TMP/e"
 expect_rc 1 "ROM too large to embed"
 expect_one_line_error "ROM too large to embed"
 check "ROM too large: the error says to use fwcfg" grep -q fwcfg "$TMP/err"
 python3 -c "open('$TMP/2m.rom', 'wb').write(b'\x55\xaa' * (1024 * 1024 + 500))"
-run_ov ssdt --qemu-version 7.2 --mode embed --rom "$TMP/2m.rom" -o "$TMP/e"
+run_ov ssdt --qemu-version 7.2 --mode embed --force --rom "$TMP/2m.rom" -o "$TMP/e"
 expect_rc 1 "2 MiB ROM: over QEMU's 2 MiB ACPI blob"
 expect_one_line_error "2 MiB ROM"
 check "2 MiB ROM: the error says why" grep -q 'QEMU aborts' "$TMP/err"
@@ -116,7 +116,7 @@ expect_one_line_error "-o naming a file"
 # and nothing else.
 : > "$TMP/e/ssdt-mine.aml"
 printf '\125\252\001\002' > "$TMP/small.rom"
-run_ov ssdt --qemu-version 7.2 --mode embed --rom "$TMP/small.rom" -o "$TMP/e"
+run_ov ssdt --qemu-version 7.2 --mode embed --force --rom "$TMP/small.rom" -o "$TMP/e"
 expect_rc 0 "smaller ROM over the embed directory"
 check "stale ssdt-rom-2..4 removed" sh -c "! ls '$TMP/e' | grep -q 'ssdt-rom-[234]'"
 check "stale battery table removed" test ! -e "$TMP/e/ssdt-battery.aml"

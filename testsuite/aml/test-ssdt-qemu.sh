@@ -20,15 +20,16 @@ qemu_takes() {	# qemu_takes DIR [EXTRA QEMU ARGS]: start and quit with DIR's tab
 }
 
 ROM="$SHARED/data/roms/gtx1050ti_mobile.rom"
-[ -r "$ROM" ] || { python3 -c "open('$TMP/g.rom', 'wb').write(b'\x55\xaa' * 131072)"; ROM="$TMP/g.rom"; }
+FORCE=
+[ -r "$ROM" ] || { python3 -c "open('$TMP/g.rom', 'wb').write(b'\x55\xaa' * 131072)"; ROM="$TMP/g.rom"; FORCE=--force; }
 
-run_ov ssdt --qemu-version 7.2 --battery present --rom "$ROM" -o "$TMP/fw"
+run_ov ssdt --qemu-version 7.2 --battery present $FORCE --rom "$ROM" -o "$TMP/fw"
 expect_rc 0 "fwcfg tables"
 if qemu_takes "$TMP/fw" -fw_cfg "name=opt/org.optivfio/vbios,file=$ROM"; then
 	ok "QEMU 7.2 starts with the fwcfg table, the battery and the fw_cfg file"
 else not_ok "QEMU 7.2 starts with the fwcfg tables"; diag "$(cat "$TMP/qemu.err")"; fi
 
-run_ov ssdt --qemu-version 7.2 --mode embed --rom "$ROM" -o "$TMP/em"
+run_ov ssdt --qemu-version 7.2 --mode embed $FORCE --rom "$ROM" -o "$TMP/em"
 expect_rc 0 "embed tables"
 if qemu_takes "$TMP/em"; then ok "QEMU 7.2 starts with the embed tables"
 else not_ok "QEMU 7.2 starts with the embed tables"; diag "$(cat "$TMP/qemu.err")"; fi
@@ -36,7 +37,7 @@ else not_ok "QEMU 7.2 starts with the embed tables"; diag "$(cat "$TMP/qemu.err"
 # The largest ROM the tool takes still starts QEMU.
 python3 -c "import random; r = random.Random(9)
 open('$TMP/big.rom', 'wb').write(b'\x55\xaa' + bytes(r.randrange(256) for _ in range(1960000)))"
-run_ov ssdt --qemu-version 7.2 --mode embed --rom "$TMP/big.rom" -o "$TMP/big"
+run_ov ssdt --qemu-version 7.2 --mode embed --force --rom "$TMP/big.rom" -o "$TMP/big"
 expect_rc 0 "1.96 MB ROM: embed tables"
 if qemu_takes "$TMP/big"; then ok "QEMU 7.2 starts with the 31 tables of a 1.96 MB ROM"
 else not_ok "QEMU 7.2 starts with a 1.96 MB ROM"; diag "$(cat "$TMP/qemu.err")"; fi
