@@ -113,3 +113,26 @@ bool ov_path_exists(const char *path)
 
 	return lstat(path, &st) == 0;
 }
+
+int ov_host_path_inside(struct ov_ctx *ctx, const char *path)
+{
+	const char *root = ov_ctx_root(ctx);
+	char probe[PATH_MAX], real[PATH_MAX];
+	size_t n = strlen(root);
+	char *slash;
+
+	if (!*root)
+		return 0;
+	if (snprintf(probe, sizeof(probe), "%s", path) >= (int)sizeof(probe))
+		return ov_ctx_fail(ctx, ENAMETOOLONG, "%s: path too long", path);
+	/* What does not exist yet is created below its deepest existing ancestor. */
+	while (!realpath(probe, real)) {
+		slash = strrchr(probe, '/');
+		if (!slash || slash == probe)
+			return ov_ctx_fail(ctx, EXDEV, "%s: not below the root %s", path, root);
+		*slash = '\0';
+	}
+	if (strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0'))
+		return 0;
+	return ov_ctx_fail(ctx, EXDEV, "%s: leads out of the root %s (to %s)", path, root, real);
+}

@@ -40,3 +40,13 @@ int ov_read_attr_u64(struct ov_ctx *ctx, const char *path, uint64_t *ret);
 int ov_read_link_name(struct ov_ctx *ctx, const char *path, char *buf, size_t size);
 
 bool ov_path_exists(const char *path);
+
+/*
+ * Under a --root tree, does @path (a path below the root, existing or to
+ * be created) stay inside it once every symlink on the way is followed?
+ * Its deepest existing ancestor (or itself) is resolved; 0 when inside or
+ * on the real host, else -EXDEV with a message naming where it leads. A
+ * write checks this first, so a link in a hostile tree cannot send it to
+ * the real host's files.
+ */
+int ov_host_path_inside(struct ov_ctx *ctx, const char *path);

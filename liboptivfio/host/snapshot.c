@@ -167,7 +167,11 @@ static int copy_file(struct snap *s, const char *hp, mode_t mode)
 	r = ov_host_path(s->ctx, src, sizeof(src), "%s", hp);
 	if (r < 0)
 		return r;
-	fd = open(src, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NOFOLLOW: an attribute is a file; one that is a link (a tree made
+	 * by hand) would copy what it points at, maybe a file outside the tree.
+	 */
+	fd = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		if (errno != ENOENT)
 			s->st.skipped++;

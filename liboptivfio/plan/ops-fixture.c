@@ -59,11 +59,21 @@ static int fixture_write(struct ov_ctx *ctx, const char *path, const char *text)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX + 16];
 	size_t len = strlen(text);
-	int fd, err = 0;
+	struct stat st;
+	int fd, r, err = 0;
 
+	/* A link in the tree must not carry the write out of it (or replace the link). */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return ov_ctx_fail(ctx, ELOOP, "%s: a symbolic link, where the kernel has a file",
+				   path);
 	/* The new value is written beside the tree and renamed into place. */
 	if (ov_host_path(ctx, dir, sizeof(dir), TMP_DIR) < 0)
 		return -EINVAL;
+	r = ov_host_path_inside(ctx, path);
+	if (r == 0)
+		r = ov_host_path_inside(ctx, dir);
+	if (r < 0)
+		return r;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return ov_ctx_fail(ctx, errno, "%s: %s", dir, strerror(errno));
 	snprintf(tmp, sizeof(tmp), "%s/new-XXXXXX", dir);
@@ -84,11 +94,17 @@ static int fixture_write(struct ov_ctx *ctx, const char *path, const char *text)
 	return err ? ov_ctx_fail(ctx, err, "%s: %s", path, strerror(err)) : 0;
 }
 
+/* A device's directory (or attribute), which must lie inside the tree. */
 static int dev_path(struct ov_ctx *ctx, char *buf, size_t size, const char *bdf,
 		    const char *attr)
 {
-	return ov_host_path(ctx, buf, size, "/sys/bus/pci/devices/%s%s%s", bdf,
-			    *attr ? "/" : "", attr);
+	int r = ov_host_path(ctx, buf, size, "/sys/bus/pci/devices/%s", bdf);
+
+	if (r == 0)
+		r = ov_host_path_inside(ctx, buf);
+	if (r == 0 && *attr)
+		r = ov_host_path(ctx, buf, size, "/sys/bus/pci/devices/%s/%s", bdf, attr);
+	return r;
 }
 
 /* Root-relative form of an absolute path inside the root. */
@@ -134,6 +150,8 @@ static int stash_append(struct ov_ctx *ctx, const char *kind, const char *a, con
 	if (ov_host_path(ctx, dir, sizeof(dir), STASH_DIR) < 0 ||
 	    ov_host_path(ctx, path, sizeof(path), STASH_FILE) < 0)
 		return -EINVAL;
+	if (ov_host_path_inside(ctx, dir) < 0)
+		return -EXDEV;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return ov_ctx_fail(ctx, errno, "%s: %s", dir, strerror(errno));
 	f = fopen(path, "ae");
@@ -297,6 +315,9 @@ static int link_back(struct ov_ctx *ctx, const char *bdf, const char *drv)
 		return r;
 	if (ov_host_path(ctx, back, sizeof(back), "/sys/bus/pci/drivers/%s/%s", drv, bdf) < 0)
 		return -EINVAL;
+	r = ov_host_path_inside(ctx, back);
+	if (r < 0)
+		return r;
 	/* sys/bus/pci/drivers/<drv>/ is four levels below sys/. */
 	snprintf(target, sizeof(target), "../../../..%s", in_sys);
 	return put_link(ctx, target, back);
@@ -672,7 +693,9 @@ static mode_t file_mode(const char *path)
 
 static int modules_path(struct ov_ctx *ctx, char *buf, size_t size)
 {
-	return ov_host_path(ctx, buf, size, "/proc/modules");
+	int r = ov_host_path(ctx, buf, size, "/proc/modules");
+
+	return r < 0 ? r : ov_host_path_inside(ctx, buf);
 }
 
 /* Is @name a line of the module list @data? */

@@ -108,7 +108,10 @@ int ov_state_open(struct ov_ctx *ctx, const char *dir, bool writable, struct ov_
 			snprintf(st->set_aside, sizeof(st->set_aside), "stale");
 		return 0;
 	}
-	r = make_dirs(ctx, st->dir);
+	/* The default lies in the tree; a link there must not lead out of it. */
+	r = dir ? 0 : ov_host_path_inside(ctx, st->dir);
+	if (r == 0)
+		r = make_dirs(ctx, st->dir);
 	if (r == 0 && *now && *then && strcmp(now, then) != 0)
 		r = set_aside_old_boot(ctx, st, then);
 	if (r == 0 && *now && strcmp(now, then) != 0) {

@@ -224,6 +224,52 @@ else
 	skip "strace not installed: no crash test"
 fi
 
+# --- a hostile tree: no write follows a link out of --root ---
+# OUT stands for the real host's files; each run must leave it as it was.
+escape_setup() {
+	work "$F/acer"
+	rm -rf "$TMP/out-host"; mkdir -p "$TMP/out-host"
+	printf '(null)\n' >"$TMP/out-host/override"
+	OUT_BEFORE=$(cd "$TMP/out-host" && find . | sort && cat ./* 2>/dev/null)
+}
+out_untouched() {
+	now=$(cd "$TMP/out-host" && find . | sort && cat ./* 2>/dev/null)
+	check "$1: nothing outside the root changed" test "$now" = "$OUT_BEFORE"
+}
+escape_setup
+D0="$W/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0"
+rm "$D0/driver_override"; ln -s "$TMP/out-host/override" "$D0/driver_override"
+run_ov --root "$W" host prepare --state-dir "$S"
+expect_rc 1 "driver_override a link out of the root: prepare fails"
+check "... saying it is a link" grep -q "symbolic link" "$TMP/err"
+out_untouched "driver_override link"
+
+escape_setup
+D1="$W/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.1"
+cp -a "$D1" "$TMP/out-host/dev"
+OUT_BEFORE=$(cd "$TMP/out-host" && find . | sort && cat ./override)
+rm "$W/sys/bus/pci/devices/0000:01:00.1"; ln -s "$TMP/out-host/dev" "$W/sys/bus/pci/devices/0000:01:00.1"
+for action in prepare reset; do
+	run_ov --root "$W" host $action --yes --state-dir "$S"
+	expect_rc 1 "a device link out of the root: $action fails"
+	check "... saying where it leads" grep -q "leads out of the root" "$TMP/err"
+	now=$(cd "$TMP/out-host" && find . | sort && cat ./override)
+	check "$action: the device outside the root is where it was, unchanged" test "$now" = "$OUT_BEFORE"
+done
+
+escape_setup
+mkdir -p "$W/run"; ln -s "$TMP/out-host/state" "$W/run/optivfio"
+run_ov --root "$W" host prepare
+expect_rc 1 "the default state dir a link out of the root: prepare refused"
+check "... before writing anything there" test ! -e "$TMP/out-host/state"
+out_untouched "state dir link"
+
+escape_setup
+printf 'SECRET-OUTSIDE\n' >"$TMP/out-host/secret"
+rm "$D0/vendor"; ln -s "$TMP/out-host/secret" "$D0/vendor"
+run_ov --root "$W" snapshot -o "$TMP/snap"
+check "snapshot: a file linked from the tree is not copied in" sh -c '! grep -rq SECRET-OUTSIDE "$1"' - "$TMP/snap"
+
 # --- a step fails midway: rollback leaves the host exactly as it was ---
 work "$F/acer-novfio"
 run_ov --root "$W" host prepare --state-dir "$S"
