@@ -3,6 +3,7 @@
 #include "core/bdf.h"
 #include "core/ctx.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -76,4 +77,96 @@ int ov_cli_parse_bdf(const char *cmd, const char *option, const char *arg, struc
 		return 0;
 	return ov_cli_usage_error(cmd, "%s %s: not a PCI address (like 0000:01:00.0)",
 				  option, arg);
+}
+
+/* Optimal string alignment distance (Levenshtein plus neighbour swaps). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t d[3][64];	/* rows i-2, i-1, i: names are short */
+
+	if (la >= 63 || lb >= 63)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t *cur = d[i % 3], *prev = d[(i - 1) % 3], *prev2 = d[(i + 1) % 3];
+
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t v = prev[j - 1] + cost;
+
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			cur[j] = v;
+		}
+	}
+	return d[la % 3][lb];
+}
+
+const char *ov_cli_suggest(const char *word, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t dist = edit_distance(word, names[i]);
+
+		if (dist < best_d) {
+			best_d = dist;
+			best = names[i];
+		}
+	}
+	return best;
+}
+
+/* What optivfio.c takes from argv before any command sees it. */
+static const char *const global_long[] = { "root", "json", "verbose", "quiet", "help" };
+
+int ov_cli_unknown_option(const char *cmd, const char *arg, const struct option *options)
+{
+	const char *names[64], *best;
+	size_t n = 0, len;
+	char name[64];
+
+	if (arg[0] == '-' && arg[1] != '-')
+		return ov_cli_usage_error(cmd, "unknown option '%s'", arg);
+	/* "--jsn=x": the name is what precedes '='. */
+	len = strcspn(arg + 2, "=");
+	snprintf(name, sizeof(name), "%.*s", (int)len, arg + 2);
+	for (size_t i = 0; i < sizeof(global_long) / sizeof(global_long[0]); i++)
+		names[n++] = global_long[i];
+	if (!cmd)
+		names[n++] = "version";
+	for (size_t i = 0; options && options[i].name && n < sizeof(names) / sizeof(names[0]);
+	     i++)
+		names[n++] = options[i].name;
+	best = ov_cli_suggest(name, names, n);
+	if (best)
+		return ov_cli_usage_error(cmd, "unknown option '%s'; did you mean '--%s'?", arg,
+					  best);
+	return ov_cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+int ov_cli_option_error(const char *cmd, int c, char **argv, const struct option *options)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':') {
+		if (arg[0] == '-' && arg[1] == '-')
+			return ov_cli_usage_error(cmd, "option '%s' needs a value", arg);
+		return ov_cli_usage_error(cmd, "option '-%c' needs a value", optopt);
+	}
+	if (optopt && !(arg[0] == '-' && arg[1] == '-')) {
+		char opt[3] = { '-', (char)optopt, '\0' };
+
+		return ov_cli_unknown_option(cmd, opt, options);
+	}
+	return ov_cli_unknown_option(cmd, arg, options);
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 struct ov_ctx;
@@ -54,3 +55,24 @@ int ov_cli_parse_bdf(const char *cmd, const char *option, const char *arg, struc
 
 /* True when argv has -h or --help before any "--". */
 bool ov_cli_wants_help(int argc, char **argv);
+
+struct option;
+
+/*
+ * The closest of @names to @word, at most 2 edits away (an insertion,
+ * deletion, substitution or swap of neighbours each count one), or NULL.
+ */
+const char *ov_cli_suggest(const char *word, const char *const *names, size_t n);
+
+/*
+ * "unknown option '--jsn'; did you mean '--json'?" as a usage error of @cmd.
+ * Suggestions come from @options (a getopt table, may be NULL) and the
+ * global options. Returns OV_EXIT_USAGE.
+ */
+int ov_cli_unknown_option(const char *cmd, const char *arg, const struct option *options);
+
+/*
+ * The usage error for what getopt_long() returned as @c ('?' or ':', with
+ * an optstring starting with ':' and opterr = 0) at argv[optind - 1].
+ */
+int ov_cli_option_error(const char *cmd, int c, char **argv, const struct option *options);

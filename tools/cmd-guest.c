@@ -62,7 +62,8 @@ int cmd_guest(struct ov_cli *cli, int argc, char **argv)
 	}
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			if (ov_cli_parse_bdf("guest check ", "--gpu", optarg, &want))
@@ -85,7 +86,7 @@ int cmd_guest(struct ov_cli *cli, int argc, char **argv)
 			fputs(guest_help, stdout);
 			return OV_EXIT_OK;
 		default:
-			return ov_cli_usage_error("guest check ", "invalid option");
+			return ov_cli_option_error("guest check ", c, argv, options);
 		}
 	}
 	if (optind < argc)

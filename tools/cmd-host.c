@@ -13,18 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Commands without options of their own still answer --help. */
-static int no_options(const char *cmd, const char *help, int argc, char **argv)
-{
-	if (ov_cli_wants_help(argc, argv)) {
-		fputs(help, stdout);
-		return -1;
-	}
-	if (argc > 1)
-		return ov_cli_usage_error(cmd, "unexpected argument '%s'", argv[1]);
-	return 0;
-}
-
 static int scan(struct ov_cli *cli, struct ov_host **host)
 {
 	if (ov_host_scan(cli->ctx, host) < 0)
@@ -143,12 +131,25 @@ static const char list_help[] =
 
 int cmd_list(struct ov_cli *cli, int argc, char **argv)
 {
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
 	struct ov_host *host;
-	int r;
+	int c, r;
 
-	r = no_options("list ", list_help, argc, argv);
-	if (r)
-		return r < 0 ? OV_EXIT_OK : r;
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(list_help, stdout);
+			return OV_EXIT_OK;
+		default:
+			return ov_cli_option_error("list ", c, argv, options);
+		}
+	}
+	if (optind < argc)
+		return ov_cli_usage_error("list ", "unexpected argument '%s'", argv[optind]);
 	r = scan(cli, &host);
 	if (r)
 		return r;
@@ -290,7 +291,8 @@ int cmd_groups(struct ov_cli *cli, int argc, char **argv)
 	char b[OV_BDF_STRLEN];
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			if (ov_cli_parse_bdf("groups ", "--gpu", optarg, &want))
@@ -301,7 +303,7 @@ int cmd_groups(struct ov_cli *cli, int argc, char **argv)
 			fputs(groups_help, stdout);
 			return OV_EXIT_OK;
 		default:
-			return ov_cli_usage_error("groups ", "invalid option");
+			return ov_cli_option_error("groups ", c, argv, options);
 		}
 	}
 	if (optind < argc)
@@ -376,13 +378,14 @@ out:
 }
 
 static const char snapshot_help[] =
-	"Usage: optivfio [--root DIR] snapshot -o DIR\n"
+	"Usage: optivfio [--root DIR] [--json] snapshot -o DIR\n"
 	"\n"
 	"Copy exactly what optivfio reads from this host into DIR: the PCI device\n"
 	"directories (attribute files, config space, symlinks), IOMMU groups,\n"
 	"/proc/cmdline, the loaded modules, ACPI table names and power supplies.\n"
 	"'optivfio --root DIR list' then shows what 'optivfio list' shows here.\n"
 	"Attach DIR (tar it) to a bug report. DIR must not exist yet.\n"
+	"With --json: { \"output\", \"devices\", \"files\", \"links\", \"skipped\" } on stdout.\n"
 	"\n"
 	"  -o, --output DIR   where to write the snapshot\n";
 
@@ -397,7 +400,8 @@ int cmd_snapshot(struct ov_cli *cli, int argc, char **argv)
 	const char *out = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -406,7 +410,7 @@ int cmd_snapshot(struct ov_cli *cli, int argc, char **argv)
 			fputs(snapshot_help, stdout);
 			return OV_EXIT_OK;
 		default:
-			return ov_cli_usage_error("snapshot ", "invalid option");
+			return ov_cli_option_error("snapshot ", c, argv, options);
 		}
 	}
 	if (optind < argc)
@@ -416,6 +420,16 @@ int cmd_snapshot(struct ov_cli *cli, int argc, char **argv)
 
 	if (ov_host_snapshot(cli->ctx, out, &st) < 0)
 		return ov_cli_error_ctx(cli, "snapshot");
+	if (cli->json) {
+		struct json_object *root = json_object_new_object();
+
+		json_add_string(root, "output", out);
+		json_object_object_add(root, "devices", json_object_new_int64((int64_t)st.devices));
+		json_object_object_add(root, "files", json_object_new_int64((int64_t)st.files));
+		json_object_object_add(root, "links", json_object_new_int64((int64_t)st.links));
+		json_object_object_add(root, "skipped", json_object_new_boolean(st.skipped));
+		return json_print(root) ? OV_EXIT_FAILURE : OV_EXIT_OK;
+	}
 	if (cli->verbosity >= 0)
 		fprintf(stderr, "snapshot: %zu PCI devices, %zu files, %zu links written to %s%s\n",
 			st.devices, st.files, st.links, out,

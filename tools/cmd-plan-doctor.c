@@ -38,7 +38,8 @@ int cmd_doctor(struct ov_cli *cli, int argc, char **argv)
 	struct ov_bdf want;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			if (ov_cli_parse_bdf("doctor ", "--gpu", optarg, &want))
@@ -55,7 +56,7 @@ int cmd_doctor(struct ov_cli *cli, int argc, char **argv)
 			fputs(doctor_help, stdout);
 			return OV_EXIT_OK;
 		default:
-			return ov_cli_usage_error("doctor ", "invalid option");
+			return ov_cli_option_error("doctor ", c, argv, options);
 		}
 	}
 	if (optind < argc)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* hook install|uninstall: the libvirt qemu hook (liboptivfio/plan/hook.h). */
 #include "cli.h"
+#include "json-out.h"
 #include "commands.h"
 #include "core/bdf.h"
 #include "core/ctx.h"
@@ -74,7 +75,8 @@ int cmd_hook(struct ov_cli *cli, int argc, char **argv)
 		return ov_cli_usage_error("hook ", "hook: say install or uninstall");
 	install = strcmp(argv[1], "install") == 0;
 	optind = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", options, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc - 1, argv + 1, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (o.n_domains == sizeof(domains) / sizeof(domains[0]))
@@ -95,7 +97,7 @@ int cmd_hook(struct ov_cli *cli, int argc, char **argv)
 							  optarg);
 			break;
 		default:
-			return ov_cli_usage_error("hook ", "invalid option");
+			return ov_cli_option_error("hook ", c, argv + 1, options);
 		}
 	}
 	if (optind < argc - 1)
@@ -109,6 +111,15 @@ int cmd_hook(struct ov_cli *cli, int argc, char **argv)
 			return ov_cli_usage_error("hook ", "hook uninstall takes no options");
 		if (ov_hook_uninstall(cli->ctx, &removed, foreign, sizeof(foreign)) < 0)
 			return ov_cli_error_ctx(cli, "hook uninstall");
+		if (cli->json) {
+			struct json_object *root = json_object_new_object();
+
+			json_add_string(root, "action", "uninstall");
+			json_object_object_add(root, "removed",
+					       json_object_new_int64((int64_t)removed));
+			json_add_string_or_null(root, "left_alone", foreign);
+			return json_print(root) ? OV_EXIT_FAILURE : OV_EXIT_OK;
+		}
 		printf("Removed optivfio's hook (%zu file%s).%s%s\n", removed,
 		       removed == 1 ? "" : "s", *foreign ? " Left alone (not ours): " : "",
 		       foreign);
@@ -131,6 +142,19 @@ int cmd_hook(struct ov_cli *cli, int argc, char **argv)
 		ov_cli_error_ctx(cli, "hook install");
 		ov_cli_hint(cli, "'optivfio hook uninstall' removes only optivfio's own hook");
 		return OV_EXIT_FAILURE;
+	}
+	if (cli->json) {
+		struct json_object *root = json_object_new_object(), *arr = json_object_new_array();
+
+		json_add_string(root, "action", "install");
+		json_add_string(root, "hook", done);
+		json_add_string(root, "layout", ov_hook_uses_qemu_d(o.libvirt_major,
+								    o.libvirt_minor) ?
+				"qemu.d" : "qemu");
+		for (size_t i = 0; i < o.n_domains; i++)
+			json_object_array_add(arr, json_object_new_string(domains[i]));
+		json_object_object_add(root, "domains", arr);
+		return json_print(root) ? OV_EXIT_FAILURE : OV_EXIT_OK;
 	}
 	printf("Installed %s (libvirt %s 6.5 layout) for:", done,
 	       ov_hook_uses_qemu_d(o.libvirt_major, o.libvirt_minor) ? ">=" : "<");

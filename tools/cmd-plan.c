@@ -75,7 +75,8 @@ static int parse_host(int argc, char **argv, struct host_opts *o)
 		return ov_cli_usage_error("host ", "host %s: unknown action (prepare, release, "
 					  "reset)", o->action);
 	optind = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "nyh", options, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc - 1, argv + 1, ":nyh", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			if (ov_cli_parse_bdf("host ", "--gpu", optarg, &o->want))
@@ -92,7 +93,7 @@ static int parse_host(int argc, char **argv, struct host_opts *o)
 			o->state_dir = optarg;
 			break;
 		default:
-			return ov_cli_usage_error("host ", "invalid option");
+			return ov_cli_option_error("host ", c, argv + 1, options);
 		}
 	}
 	if (optind < argc - 1)

@@ -6,8 +6,10 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/ctx.h"
+#include "json-out.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,70 +46,144 @@ static void usage(FILE *out)
 	      "  --root DIR    read (and write) the host under DIR instead of /\n"
 	      "                (a tree made by 'optivfio snapshot', or a test fixture)\n"
 	      "  --json        machine-readable output (schemas in optivfio(1))\n"
-	      "  -v, -q        more or less talk on stderr\n"
+	      "  -v, --verbose, -q, --quiet\n"
+	      "                more or less talk on stderr\n"
 	      "  -h, --help    this help; 'optivfio COMMAND --help' for a command\n"
-	      "  --version     print the version\n"
+	      "  --version     print the version (with --json: {\"version\": ...})\n"
+	      "\n"
+	      "--root, --json, -v and -q may also follow the command; a value that\n"
+	      "looks like one of them is given as --option=VALUE; '--' ends them.\n"
 	      "\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error, 3 blocking problems found.\n",
 	      out);
 }
 
+static const size_t n_commands = sizeof(commands) / sizeof(commands[0]);
+
 static const struct ov_command *find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < n_commands; i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;
 }
 
-int main(int argc, char **argv)
+static int unknown_command(const char *name)
 {
-	static const struct option options[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{}
-	};
-	struct ov_cli cli = { 0 };
-	const struct ov_command *cmd;
-	char err[1024];
-	int c, r;
+	const char *names[sizeof(commands) / sizeof(commands[0])];
+	const char *best;
 
-	/* '+': stop at the command name; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+vqh", options, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			cli.root = optarg;
-			break;
-		case 'j':
-			cli.json = true;
-			break;
-		case 'v':
-			cli.verbosity++;
-			break;
-		case 'q':
-			cli.verbosity = -1;
-			break;
-		case 'h':
-			usage(stdout);
-			return OV_EXIT_OK;
-		case 'V':
-			printf("optivfio %s\n", OPTIVFIO_VERSION);
-			return OV_EXIT_OK;
-		default:
-			return ov_cli_usage_error(NULL, "invalid option");
+	for (size_t i = 0; i < n_commands; i++)
+		names[i] = commands[i].name;
+	best = ov_cli_suggest(name, names, n_commands);
+	if (best)
+		return ov_cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?",
+					  name, best);
+	return ov_cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
+struct global_opts {
+	bool help, version;
+};
+
+/*
+ * Take the global options out of argv wherever they are, up to a "--":
+ * `optivfio list --json` is `optivfio --json list`. No command has options
+ * named --root, --json, --verbose, --quiet, -v or -q (checked against every
+ * getopt table in tools/), so nothing a command accepts is taken from it.
+ * A value that looks like one of them is given as --option=VALUE.
+ * Before the command, anything else starting with '-' is a usage error;
+ * after it, the command parses what is left.
+ * Returns 0, or the usage error's exit code; argv is compacted, *argc updated.
+ */
+static int pull_global_options(int *argc, char **argv, struct ov_cli *cli,
+			       struct global_opts *g)
+{
+	bool before_command = true, stop = false;
+	int in, out = 1;
+
+	for (in = 1; in < *argc; in++) {
+		const char *a = argv[in];
+
+		if (stop || a[0] != '-' || a[1] == '\0') {
+			argv[out++] = argv[in];
+			before_command = false;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			/* Everything after "--" belongs to the command, as it is. */
+			stop = true;
+			argv[out++] = argv[in];
+			continue;
+		}
+		if (strcmp(a, "--json") == 0) {
+			cli->json = true;
+		} else if (strcmp(a, "--root") == 0) {
+			if (in + 1 >= *argc)
+				return ov_cli_usage_error(NULL, "--root needs a directory");
+			cli->root = argv[++in];
+		} else if (strncmp(a, "--root=", 7) == 0) {
+			cli->root = a + 7;
+		} else if (strcmp(a, "--verbose") == 0) {
+			cli->verbosity = cli->verbosity < 0 ? 1 : cli->verbosity + 1;
+		} else if (strcmp(a, "--quiet") == 0) {
+			cli->verbosity = -1;
+		} else if (a[0] == '-' && a[1] != '-' && strspn(a + 1, "vq") == strlen(a + 1)) {
+			/* -v, -q, -vv: no command has a short option v or q. */
+			for (const char *p = a + 1; *p; p++)
+				cli->verbosity = *p == 'q' ? -1 :
+						 cli->verbosity < 0 ? 1 : cli->verbosity + 1;
+		} else if (before_command && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+			g->help = true;
+		} else if (before_command && strcmp(a, "--version") == 0) {
+			g->version = true;
+		} else if (before_command) {
+			return ov_cli_unknown_option(NULL, a, NULL);
+		} else {
+			argv[out++] = argv[in];
 		}
 	}
-	if (optind >= argc) {
+	argv[out] = NULL;
+	*argc = out;
+	return 0;
+}
+
+static int print_version(const struct ov_cli *cli)
+{
+	if (cli->json) {
+		struct json_object *o = json_object_new_object();
+
+		json_add_string(o, "version", OPTIVFIO_VERSION);
+		return json_print(o) ? OV_EXIT_FAILURE : OV_EXIT_OK;
+	}
+	printf("optivfio %s\n", OPTIVFIO_VERSION);
+	return OV_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct ov_cli cli = { 0 };
+	struct global_opts g = { 0 };
+	const struct ov_command *cmd;
+	char err[1024];
+	int r;
+
+	r = pull_global_options(&argc, argv, &cli, &g);
+	if (r)
+		return r;
+	if (g.help) {
+		usage(stdout);
+		return OV_EXIT_OK;
+	}
+	if (g.version)
+		return print_version(&cli);
+	if (argc < 2) {
 		usage(stderr);
 		return OV_EXIT_USAGE;
 	}
-	cmd = find_command(argv[optind]);
+	cmd = find_command(argv[1]);
 	if (!cmd)
-		return ov_cli_usage_error(NULL, "unknown command '%s'", argv[optind]);
+		return unknown_command(argv[1]);
 
 	r = ov_ctx_new(cli.root, &cli.ctx, err, sizeof(err));
 	if (r < 0)
@@ -117,10 +193,8 @@ int main(int argc, char **argv)
 	 * The command sees argv from its own name on and parses it with
 	 * getopt from a fresh start (optind = 0 reinitialises glibc's getopt).
 	 */
-	argc -= optind;
-	argv += optind;
 	optind = 0;
-	r = cmd->run(&cli, argc, argv);
+	r = cmd->run(&cli, argc - 1, argv + 1);
 	ov_ctx_free(cli.ctx);
 	return r;
 }
