@@ -5,7 +5,9 @@
  */
 #include "guest/guest.h"
 #include "core/ctx.h"
+#include "core/fileio.h"
 #include "core/hostfs.h"
+#include "guest/tables.h"
 #include "host/host.h"
 #include "rom/dump.h"
 #include "rom/rom.h"
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define PCI_VENDOR_NVIDIA 0x10de
 
@@ -179,6 +182,79 @@ static int check_rom(struct guest *g, const struct ov_pci_dev *gpu, const char *
 		   path, len, want_v, want_d, st.calls);
 }
 
+static int table_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ov_acpi_table *)a)->name,
+		      ((const struct ov_acpi_table *)b)->name);
+}
+
+/*
+ * The tables the kernel loaded, one file each in /sys/firmware/acpi/tables
+ * (Documentation/ABI/testing/sysfs-firmware-acpi; root only), checked by
+ * the same code as the Windows guest's (tables.c).
+ */
+static int check_tables(struct guest *g, const struct ov_pci_dev *gpu)
+{
+	struct ov_tables_want want = { .gpu_path = *gpu->acpi_path ? gpu->acpi_path : NULL,
+				       .have_ids = true, .vendor = gpu->vendor,
+				       .device = gpu->device };
+	struct ov_acpi_table *tables = NULL;
+	char dir[PATH_MAX], path[PATH_MAX * 2];
+	size_t n = 0;
+	struct dirent *e;
+	int r = 0;
+	DIR *d;
+
+	if (g->opts->have_rom_ids) {
+		want.vendor = g->opts->rom_vendor;
+		want.device = g->opts->rom_device;
+	}
+	r = ov_host_path(g->ctx, dir, sizeof(dir), "/sys/firmware/acpi/tables");
+	if (r < 0)
+		return r;
+	d = opendir(dir);
+	if (!d)
+		return add(g, "tables", OV_CHECK_WARN, "run this as root",
+			   "can not list the ACPI tables in %s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		struct ov_acpi_table *t;
+		uint8_t *data;
+		size_t len;
+
+		struct stat st;
+
+		/* DSDT, FACP, SSDT1, ...; the data/ and dynamic/ directories are not tables. */
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (e->d_name[0] == '.' || stat(path, &st) < 0 || S_ISDIR(st.st_mode))
+			continue;
+		r = ov_read_file(g->ctx, path, &data, &len);
+		if (r < 0) {
+			r = add(g, "tables", OV_CHECK_WARN, "run this as root",
+				"can not read the ACPI table %s: %s", path, ov_ctx_error(g->ctx));
+			ov_ctx_clear_error(g->ctx);
+			goto out;
+		}
+		t = realloc(tables, (n + 1) * sizeof(*t));
+		if (!t) {
+			free(data);
+			r = ov_ctx_fail(g->ctx, ENOMEM, "out of memory");
+			goto out;
+		}
+		tables = t;
+		snprintf(tables[n].name, sizeof(tables[n].name), "%s", e->d_name);
+		tables[n].data = data;
+		tables[n++].len = len;
+	}
+	qsort(tables, n, sizeof(*tables), table_name_cmp);	/* readdir's order is none */
+	r = ov_tables_check(g->ctx, tables, n, &want, &g->rep->checks, &g->rep->n_checks);
+out:
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free((void *)tables[i].data);
+	free(tables);
+	return r;
+}
+
 /* A battery is a PNP0C0A device in the ACPI namespace (ACPI §10.2). */
 static int check_battery(struct guest *g)
 {
@@ -255,6 +331,8 @@ int ov_guest_check(struct ov_ctx *ctx, const struct ov_guest_opts *opts,
 		if (r >= 0)
 			r = check_hotplug(&g, gpu->acpi_path);
 	}
+	if (r >= 0)
+		r = check_tables(&g, gpu);
 	if (r >= 0)
 		r = check_battery(&g);
 out:

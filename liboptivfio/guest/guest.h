@@ -4,6 +4,8 @@
  * there? The passed-through GPU, its ACPI node, a _ROM on that node that
  * returns a valid ROM for it, non-zero subsystem ids, QEMU's hotplug _DSM
  * gone, the PCI path mirroring the laptop's, and a battery if asked for.
+ * The static table check (tables.h) reads the loaded tables themselves:
+ * optivfio's SSDTs there, _ROM on the GPU's node, an embedded ROM for it.
  */
 #pragma once
 

@@ -63,12 +63,16 @@ static void everything_in_place(void **state)
 	make_rom(0x10de, 0x1c8d);
 	run(&s, &o, &r);
 	assert_string_equal(r.gpu, "0000:01:00.0");
+	/*
+	 * The fixture holds the laptop's own tables, not optivfio's: the static
+	 * table checks FAIL here and are tested on a guest tree in test-tables.c.
+	 */
+	assert_int_equal(find(&r, "tables")->status, OV_CHECK_FAIL);
 	for (size_t i = 0; i < r.n_checks; i++)
-		if (r.checks[i].status != OV_CHECK_PASS)
+		if (r.checks[i].status != OV_CHECK_PASS && strcmp(r.checks[i].id, "tables") != 0)
 			fail_msg("%s: %s", r.checks[i].id, r.checks[i].reason);
 	assert_int_equal(r.rom_length, sizeof(rom));
 	assert_non_null(strstr(find(&r, "rom")->reason, "10de:1c8d"));
-	assert_false(ov_checks_blocked(r.checks, r.n_checks));
 	ov_guest_report_clear(&r);
 }
 
