@@ -224,6 +224,40 @@ static int act(struct ov_ctx *ctx, const struct ov_exec_ops *ops, const struct o
 	return ov_ctx_fail(ctx, EINVAL, "unknown step");
 }
 
+/*
+ * Reset's runtime-PM power-off: "auto" only allows the device to suspend;
+ * the power cycle happened once the PCI core put it in D3cold (power_state,
+ * PCI PM 1.2 §5; on kernels without that attribute runtime_status reads
+ * "suspended"). Removing it before then would reset nothing. The wait is
+ * bounded (OPTIVFIO_POWER_WAIT milliseconds, default 10 s).
+ */
+static int wait_powered_off(struct ov_ctx *ctx, const char *bdf)
+{
+	const char *env = getenv("OPTIVFIO_POWER_WAIT");
+	long wait_ms = env && *env ? strtol(env, NULL, 10) : 10000;
+	char cur[OV_STEP_ARG_MAX];
+	const char *attr = "power_state", *want = "D3cold";
+	int r;
+
+	r = dev_attr(ctx, bdf, attr, cur, sizeof(cur));
+	if (r == -ENOENT) {
+		attr = "power/runtime_status";
+		want = "suspended";
+		r = dev_attr(ctx, bdf, attr, cur, sizeof(cur));
+	}
+	for (long waited = 0; r == 0 && strcmp(cur, want) != 0 && waited < wait_ms; waited += 50) {
+		usleep(50 * 1000);
+		r = dev_attr(ctx, bdf, attr, cur, sizeof(cur));
+	}
+	if (r < 0)
+		return r;
+	if (strcmp(cur, want) != 0)
+		return ov_ctx_fail(ctx, ETIMEDOUT, "%s: not powered off after %ld ms (%s reads "
+				   "\"%s\", not \"%s\"): this machine cannot power it off "
+				   "through runtime PM", bdf, wait_ms, attr, cur, want);
+	return 0;
+}
+
 /* After the action: is the host now what the step promised? */
 static int verify(struct ov_ctx *ctx, const struct ov_plan *plan, const struct ov_step *s,
 		  struct run_state *st)
@@ -269,6 +303,8 @@ static int verify(struct ov_ctx *ctx, const struct ov_plan *plan, const struct o
 		r = dev_attr(ctx, b, "power/control", cur, sizeof(cur));
 		if (r == 0 && strcmp(cur, s->arg) != 0)
 			r = ov_ctx_fail(ctx, EIO, "%s: power/control reads \"%s\"", b, cur);
+		if (r == 0 && plan->kind == OV_PLAN_RESET && strcmp(s->arg, "auto") == 0)
+			r = wait_powered_off(ctx, b);
 		break;
 	case OV_STEP_LOAD_MODULE:
 		if (!ov_module_loaded(ctx, s->arg))

@@ -925,6 +925,20 @@ static int set_power_control(struct ov_ctx *ctx, const char *bdf, const char *va
 	    ov_path_exists(path))
 		r = fixture_write(ctx, path, strcmp(value, "auto") == 0 ? "suspended\n"
 									 : "active\n");
+	/*
+	 * An idle device suspends to D3cold, or to D3hot where d3cold_allowed
+	 * is 0 (the PCI core's pci_d3cold_allowed()).
+	 */
+	if (r == 0 && dev_path(ctx, path, sizeof(path), bdf, "power_state") == 0 &&
+	    ov_path_exists(path)) {
+		char allowed[PATH_MAX], v[8] = "1";
+
+		if (dev_path(ctx, allowed, sizeof(allowed), bdf, "d3cold_allowed") == 0 &&
+		    ov_path_exists(allowed))
+			ov_read_attr(ctx, allowed, v, sizeof(v));
+		r = fixture_write(ctx, path, strcmp(value, "auto") != 0 ? "D0\n" :
+					     strcmp(v, "0") == 0 ? "D3hot\n" : "D3cold\n");
+	}
 	return r;
 }
 
