@@ -71,11 +71,43 @@ bool ov_cli_wants_help(int argc, char **argv)
 	return false;
 }
 
+/*
+ * [[DOMAIN:]BUS:]SLOT.FUNC in hex with the leading zeros optional, as
+ * lspci -s takes a full address: "1:0.0" is 0000:01:00.0. The bus is
+ * needed: a slot alone names one device on every bus.
+ */
+static bool parse_short_bdf(const char *s, struct ov_bdf *ret)
+{
+	unsigned v[4];
+	int n = 0, fields;
+	char tail;
+
+	fields = sscanf(s, "%x:%x:%x.%x%c", &v[0], &v[1], &v[2], &v[3], &tail);
+	if (fields == 4 && strspn(s, "0123456789abcdefABCDEF:.") == strlen(s)) {
+		n = 4;
+	} else {
+		v[0] = 0;
+		fields = sscanf(s, "%x:%x.%x%c", &v[1], &v[2], &v[3], &tail);
+		if (fields != 3 || strspn(s, "0123456789abcdefABCDEF:.") != strlen(s))
+			return false;
+		n = 3;
+	}
+	/* Fields stay within their width: 4 hex digits domain, 2 bus, 2 slot, 1 function. */
+	if (n < 3 || v[0] > 0xffff || v[1] > 0xff || v[2] > 0x1f || v[3] > 7 ||
+	    strchr(s, '.') != strrchr(s, '.') || s[strlen(s) - 1] == '.')
+		return false;
+	ret->domain = (uint16_t)v[0];
+	ret->bus = (uint8_t)v[1];
+	ret->dev = (uint8_t)v[2];
+	ret->fn = (uint8_t)v[3];
+	return true;
+}
+
 int ov_cli_parse_bdf(const char *cmd, const char *option, const char *arg, struct ov_bdf *ret)
 {
-	if (ov_bdf_parse(arg, ret))
+	if (ov_bdf_parse(arg, ret) || parse_short_bdf(arg, ret))
 		return 0;
-	return ov_cli_usage_error(cmd, "%s %s: not a PCI address (like 0000:01:00.0)",
+	return ov_cli_usage_error(cmd, "%s %s: not a PCI address (like 0000:01:00.0 or 1:0.0)",
 				  option, arg);
 }
 

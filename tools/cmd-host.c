@@ -4,11 +4,15 @@
 #include "commands.h"
 #include "json-out.h"
 #include "core/ctx.h"
+#include "core/fileio.h"
+#include "core/hostfs.h"
 #include "host/groups.h"
 #include "host/host.h"
 #include "host/snapshot.h"
 
+#include <ctype.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,12 +70,18 @@ static void print_device(const struct ov_pci_dev *d)
 	if (d->ids_known && (d->subsys_vendor || d->subsys_device))
 		printf("\tSubsystem: %s%s[%04x:%04x]\n", d->subsys_name, *d->subsys_name ? " " : "",
 		       d->subsys_vendor, d->subsys_device);
+	/*
+	 * driver_override (sysfs-bus-pci): unset lets any matching driver bind;
+	 * "none" is a value and lets none bind. The two must not look alike.
+	 */
+	printf("\tDriver: %s, override: %s", or_none(d->driver),
+	       !*d->driver_override ? "unset" :
+	       strcmp(d->driver_override, "none") == 0 ? "none (no driver binds)" :
+	       d->driver_override);
 	if (d->iommu_group >= 0)
-		printf("\tDriver: %s, override: %s, IOMMU group: %d", or_none(d->driver),
-		       or_none(d->driver_override), d->iommu_group);
+		printf(", IOMMU group: %d", d->iommu_group);
 	else
-		printf("\tDriver: %s, override: %s, IOMMU group: none", or_none(d->driver),
-		       or_none(d->driver_override));
+		printf(", IOMMU group: none");
 	printf(", power: %s", *d->power_state ? d->power_state : "unknown");
 	if (d->boot_vga >= 0)
 		printf(", boot VGA: %s", d->boot_vga ? "yes" : "no");
@@ -122,25 +132,338 @@ static struct json_object *device_json(const struct ov_pci_dev *d)
 	return o;
 }
 
+/*
+ * lspci's selectors (lspci(8), pciutils lib/filter.c): each field is hex,
+ * empty or "*" for any; -1 here means any.
+ */
+struct dev_filter {
+	int domain, bus, slot, func;
+	int vendor, device, class_id;
+};
+
+static bool parse_field(const char *s, size_t len, unsigned long max, int *ret)
+{
+	char buf[16], *end;
+	unsigned long v;
+
+	if (len == 0 || (len == 1 && *s == '*')) {
+		*ret = -1;
+		return true;
+	}
+	if (len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	v = strtoul(buf, &end, 16);
+	if (*end || !isxdigit((unsigned char)buf[0]) || v > max)
+		return false;
+	*ret = (int)v;
+	return true;
+}
+
+/* -s [[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]] */
+static bool parse_slot_filter(const char *s, struct dev_filter *f)
+{
+	const char *last_colon = strrchr(s, ':'), *first_colon = strchr(s, ':');
+	const char *rest = s, *dot;
+
+	if (last_colon) {
+		const char *bus = s;
+
+		if (first_colon != last_colon) {
+			if (!parse_field(s, (size_t)(first_colon - s), 0x7fffffff, &f->domain) ||
+			    strchr(first_colon + 1, ':') != last_colon)
+				return false;
+			bus = first_colon + 1;
+		}
+		if (!parse_field(bus, (size_t)(last_colon - bus), 0xff, &f->bus))
+			return false;
+		rest = last_colon + 1;
+	}
+	dot = strchr(rest, '.');
+	if (dot && !parse_field(dot + 1, strlen(dot + 1), 7, &f->func))
+		return false;
+	return parse_field(rest, dot ? (size_t)(dot - rest) : strlen(rest), 0x1f, &f->slot);
+}
+
+/* -d [VENDOR]:[DEVICE][:CLASS] */
+static bool parse_id_filter(const char *s, struct dev_filter *f)
+{
+	const char *c1 = strchr(s, ':'), *c2;
+
+	if (!c1 || !parse_field(s, (size_t)(c1 - s), 0xffff, &f->vendor))
+		return false;
+	c2 = strchr(c1 + 1, ':');
+	if (c2 && !parse_field(c2 + 1, strlen(c2 + 1), 0xffff, &f->class_id))
+		return false;
+	return parse_field(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1), 0xffff,
+			   &f->device);
+}
+
+static bool field_ok(int want, unsigned have)
+{
+	return want < 0 || (unsigned)want == have;
+}
+
+static bool filter_match(const struct dev_filter *f, const struct ov_pci_dev *d)
+{
+	bool by_id = f->vendor >= 0 || f->device >= 0 || f->class_id >= 0;
+
+	if (by_id && !d->ids_known)
+		return false;
+	return field_ok(f->domain, d->bdf.domain) && field_ok(f->bus, d->bdf.bus) &&
+	       field_ok(f->slot, d->bdf.dev) && field_ok(f->func, d->bdf.fn) &&
+	       field_ok(f->vendor, d->vendor) && field_ok(f->device, d->device) &&
+	       field_ok(f->class_id, ov_pci_class(d));
+}
+
+/*
+ * The tree of `lspci -t` (pciutils ls-tree.c): a bridge is followed by
+ * "-[SS]-" or "-[SS-UU]-" (its secondary and subordinate bus) and its bus;
+ * "+-" is a device with more after it on the same bus, "\-" the last one,
+ * "--" the only one. Devices hang below the bridge sysfs puts them under.
+ */
+struct tree {
+	struct ov_cli *cli;
+	const struct ov_host *host;
+	const struct dev_filter *filter;
+	bool *shown;		/* matches, or has a match below it */
+	char line[1024];
+};
+
+static char *tree_add(struct tree *t, char *p, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static char *tree_add(struct tree *t, char *p, const char *fmt, ...)
+{
+	size_t room = sizeof(t->line) - (size_t)(p - t->line);
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(p, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return p;
+	return (size_t)n >= room ? t->line + sizeof(t->line) - 1 : p + n;
+}
+
+/* Print the line, then keep only its "|" for the lines below. */
+static void tree_print(struct tree *t, char *p)
+{
+	*p = '\0';
+	puts(t->line);
+	for (p = t->line; *p; p++)
+		*p = (*p == '+' || *p == '|') ? '|' : ' ';
+}
+
+static bool is_child(const struct ov_pci_dev *d, const struct ov_pci_dev *parent)
+{
+	return d->has_parent && ov_bdf_compare(&d->parent, &parent->bdf) == 0;
+}
+
+/* The bus numbers a bridge forwards: config bytes 19h, 1Ah (PCI-PCI Bridge 1.2 §3.2.5.3). */
+static bool bridge_buses(struct tree *t, const struct ov_pci_dev *d, unsigned *sec,
+			 unsigned *sub)
+{
+	char path[512], b[OV_BDF_STRLEN];
+	uint8_t *cfg = NULL;
+	size_t len = 0;
+	bool ok = false;
+
+	if (ov_host_path(t->cli->ctx, path, sizeof(path), "/sys/bus/pci/devices/%s/config",
+			 ov_bdf_format(&d->bdf, b)) == 0 &&
+	    ov_read_file(t->cli->ctx, path, &cfg, &len) == 0 && len > 0x1a &&
+	    (cfg[0x0e] & 0x7f) == 1) {
+		*sec = cfg[0x19];
+		*sub = cfg[0x1a];
+		ok = true;
+	}
+	free(cfg);
+	ov_ctx_clear_error(t->cli->ctx);
+	return ok;
+}
+
+static void tree_bus(struct tree *t, const struct ov_pci_dev *parent, int domain, int bus,
+		     char *p);
+
+static void tree_dev(struct tree *t, const struct ov_pci_dev *d, char *p)
+{
+	bool has_children = false;
+	unsigned sec = 0, sub = 0;
+
+	p = tree_add(t, p, "%02x.%x", d->bdf.dev, d->bdf.fn);
+	for (size_t i = 0; i < t->host->n_devs && !has_children; i++)
+		has_children = is_child(&t->host->devs[i], d);
+	if (has_children || ov_pci_is_bridge(d)) {
+		bool known = bridge_buses(t, d, &sec, &sub);
+
+		if (!known) {
+			/* Config space unreadable: the buses its children are on. */
+			sec = 0xff;
+			for (size_t i = 0; i < t->host->n_devs; i++) {
+				const struct ov_pci_dev *c = &t->host->devs[i];
+
+				if (!is_child(c, d))
+					continue;
+				sec = c->bdf.bus < sec ? c->bdf.bus : sec;
+				sub = c->bdf.bus > sub ? c->bdf.bus : sub;
+				known = true;
+			}
+		}
+		if (known) {
+			p = sec == sub ? tree_add(t, p, "-[%02x]-", sec) :
+					 tree_add(t, p, "-[%02x-%02x]-", sec, sub);
+			p = tree_add(t, p, "-");
+			tree_bus(t, d, -1, -1, p);
+			return;
+		}
+	}
+	/* Unknown names as libpci words them (lib/names.c). */
+	if (t->cli->verbosity > 0 && d->ids_known && !*d->vendor_name)
+		p = tree_add(t, p, "  Device %04x:%04x", d->vendor, d->device);
+	else if (t->cli->verbosity > 0 && d->ids_known && !*d->device_name)
+		p = tree_add(t, p, "  %s Device %04x", d->vendor_name, d->device);
+	else if (t->cli->verbosity > 0 && d->ids_known)
+		p = tree_add(t, p, "  %s %s", d->vendor_name, d->device_name);
+	tree_print(t, p);
+}
+
+/* Below @parent, or on root bus @domain:@bus when @parent is NULL. */
+static bool on_bus(const struct tree *t, const struct ov_pci_dev *d,
+		   const struct ov_pci_dev *parent, int domain, int bus)
+{
+	if (parent)
+		return is_child(d, parent);
+	/* A parent sysfs names but the scan did not list: a root, too. */
+	return (!d->has_parent || !ov_host_find(t->host, &d->parent)) &&
+	       d->bdf.domain == domain && d->bdf.bus == bus;
+}
+
+static void tree_bus(struct tree *t, const struct ov_pci_dev *parent, int domain, int bus,
+		     char *p)
+{
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < t->host->n_devs; i++)
+		n += t->shown[i] && on_bus(t, &t->host->devs[i], parent, domain, bus);
+	if (n == 0) {
+		tree_print(t, p);
+		return;
+	}
+	for (size_t i = 0; i < t->host->n_devs; i++) {
+		if (!t->shown[i] || !on_bus(t, &t->host->devs[i], parent, domain, bus))
+			continue;
+		k++;
+		tree_dev(t, &t->host->devs[i],
+			 tree_add(t, p, "%s", n == 1 ? "--" : k < n ? "+-" : "\\-"));
+	}
+}
+
+/* Whether devs[i] or anything below it matches; marks t->shown. */
+static bool mark_shown(struct tree *t, size_t i, int depth)
+{
+	bool shown = filter_match(t->filter, &t->host->devs[i]);
+
+	for (size_t k = 0; k < t->host->n_devs && depth < 32; k++)
+		if (is_child(&t->host->devs[k], &t->host->devs[i]) && mark_shown(t, k, depth + 1))
+			shown = true;
+	t->shown[i] = shown;
+	return shown;
+}
+
+static int print_tree(struct ov_cli *cli, const struct ov_host *host,
+		      const struct dev_filter *filter)
+{
+	struct tree t = { .cli = cli, .host = host, .filter = filter };
+	int roots[64][2];
+	size_t n_roots = 0;
+	char *p;
+
+	t.shown = calloc(host->n_devs + 1, sizeof(*t.shown));
+	if (!t.shown)
+		return ov_cli_error("out of memory");
+	for (size_t i = 0; i < host->n_devs; i++) {
+		const struct ov_pci_dev *d = &host->devs[i];
+		size_t k;
+
+		if (d->has_parent && ov_host_find(host, &d->parent))
+			continue;
+		mark_shown(&t, i, 0);
+		if (!t.shown[i])
+			continue;
+		for (k = 0; k < n_roots; k++)
+			if (roots[k][0] == d->bdf.domain && roots[k][1] == d->bdf.bus)
+				break;
+		if (k == n_roots && n_roots < 64) {
+			roots[n_roots][0] = d->bdf.domain;
+			roots[n_roots++][1] = d->bdf.bus;
+		}
+	}
+	p = tree_add(&t, t.line, "-");
+	for (size_t k = 0; k < n_roots; k++) {
+		const char *lead = n_roots == 1 ? "" : k + 1 < n_roots ? "+-" : "\\-";
+
+		tree_bus(&t, NULL, roots[k][0], roots[k][1],
+			 tree_add(&t, p, "%s[%04x:%02x]-", lead, roots[k][0], roots[k][1]));
+	}
+	free(t.shown);
+	return OV_EXIT_OK;
+}
+
 static const char list_help[] =
-	"Usage: optivfio [--root DIR] [--json] list\n"
+	"Usage: optivfio [--root DIR] [--json] [-v] list [-s SLOT] [-d ID] [-t]\n"
 	"\n"
 	"Every PCI function: BDF, class, vendor:device and names, subsystem ids,\n"
-	"revision, driver in use, driver_override, IOMMU group, ACPI path\n"
-	"(firmware_node/path), power state, ROM BAR size, boot VGA.\n";
+	"revision, driver in use, driver_override (unset, or the driver it names;\n"
+	"none: no driver binds), IOMMU group, ACPI path (firmware_node/path),\n"
+	"power state, ROM BAR size, boot VGA.\n"
+	"\n"
+	"  -s, --slot [[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]]\n"
+	"                    only the devices in that domain, bus, slot or function\n"
+	"                    (hex, as in lspci -s: '1:' bus 1, '1:0.0', '.1', '02')\n"
+	"  -d, --id [VENDOR]:[DEVICE][:CLASS]\n"
+	"                    only the devices with those ids (hex, as in lspci -d:\n"
+	"                    '10de:', '10de:1c8d', '::0300')\n"
+	"  -t, --tree        the bus tree, as lspci -t draws it (-v adds names); with\n"
+	"                    -s or -d, only the branches that lead to those devices\n";
 
 int cmd_list(struct ov_cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
+		{ "slot", required_argument, NULL, 's' },
+		{ "id", required_argument, NULL, 'd' },
+		{ "tree", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	struct dev_filter f = { -1, -1, -1, -1, -1, -1, -1 };
 	struct ov_host *host;
+	bool tree = false, any = false;
 	int c, r;
 
 	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:d:tvh", options, NULL)) != -1) {
 		switch (c) {
+		case 'v':
+			/* -v alone is taken globally; here for lspci's "-tv". */
+			cli->verbosity = cli->verbosity < 0 ? 1 : cli->verbosity + 1;
+			break;
+		case 's':
+			if (!parse_slot_filter(optarg, &f))
+				return ov_cli_usage_error("list ", "-s %s: not a slot: want "
+							  "[[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]] "
+							  "in hex", optarg);
+			break;
+		case 'd':
+			if (!parse_id_filter(optarg, &f))
+				return ov_cli_usage_error("list ", "-d %s: not an id: want "
+							  "[VENDOR]:[DEVICE][:CLASS] in hex",
+							  optarg);
+			break;
+		case 't':
+			tree = true;
+			break;
 		case 'h':
 			fputs(list_help, stdout);
 			return OV_EXIT_OK;
@@ -150,23 +473,35 @@ int cmd_list(struct ov_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return ov_cli_usage_error("list ", "unexpected argument '%s'", argv[optind]);
+	if (tree && cli->json)
+		return ov_cli_usage_error("list ", "--tree has no --json form: --json lists "
+					  "each device's parent");
 	r = scan(cli, &host);
 	if (r)
 		return r;
 
+	if (tree) {
+		r = print_tree(cli, host, &f);
+		ov_host_free(host);
+		return r;
+	}
 	if (cli->json) {
 		struct json_object *root = json_object_new_object();
 		struct json_object *arr = json_object_new_array();
 
 		for (size_t i = 0; i < host->n_devs; i++)
-			json_object_array_add(arr, device_json(&host->devs[i]));
+			if (filter_match(&f, &host->devs[i]))
+				json_object_array_add(arr, device_json(&host->devs[i]));
 		json_object_object_add(root, "devices", arr);
 		r = json_print(root);
 	} else {
 		for (size_t i = 0; i < host->n_devs; i++) {
-			if (i)
+			if (!filter_match(&f, &host->devs[i]))
+				continue;
+			if (any)
 				putchar('\n');
 			print_device(&host->devs[i]);
+			any = true;
 		}
 		r = 0;
 	}
@@ -269,19 +604,32 @@ static struct json_object *gpu_json(const struct ov_host *host, const struct ov_
 }
 
 static const char groups_help[] =
-	"Usage: optivfio [--root DIR] [--json] groups [--gpu BDF]\n"
+	"Usage: optivfio [--root DIR] [--json] groups [--gpu BDF] [-1]\n"
 	"\n"
 	"IOMMU groups with their members, then for the discrete GPU (found, or\n"
 	"given with --gpu) a verdict: which devices share its group, whether the\n"
-	"group can be given to a VM whole, and its sibling functions (HDMI audio).\n";
+	"group can be given to a VM whole, and its sibling functions (HDMI audio).\n"
+	"\n"
+	"  --gpu BDF         the GPU (default: the discrete GPU found)\n"
+	"  -1, --one-line    only one line per device, as ls-iommu prints them:\n"
+	"                    IOMMU group N  BB:DD.F class [cccc]: names [vvvv:dddd]\n";
+
+/* lspci's form: "01:00.0" in domain 0, else the full address. */
+static const char *short_bdf(const struct ov_bdf *bdf, char buf[OV_BDF_STRLEN])
+{
+	ov_bdf_format(bdf, buf);
+	return bdf->domain ? buf : buf + 5;
+}
 
 int cmd_groups(struct ov_cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "gpu", required_argument, NULL, 'g' },
+		{ "one-line", no_argument, NULL, '1' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	bool one_line = false;
 	const struct ov_pci_dev *gpu = NULL;
 	struct ov_gpu_group *g = NULL;
 	struct ov_bdf want, *wantp = NULL;
@@ -292,8 +640,11 @@ int cmd_groups(struct ov_cli *cli, int argc, char **argv)
 	int c, r;
 
 	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":1h", options, NULL)) != -1) {
 		switch (c) {
+		case '1':
+			one_line = true;
+			break;
 		case 'g':
 			if (ov_cli_parse_bdf("groups ", "--gpu", optarg, &want))
 				return OV_EXIT_USAGE;
@@ -352,6 +703,20 @@ int cmd_groups(struct ov_cli *cli, int argc, char **argv)
 		goto out;
 	}
 
+	if (one_line) {
+		/* One line per device, as ls-iommu prints them: greppable. */
+		for (size_t i = 0; i < n_ids; i++)
+			for (size_t k = 0; k < host->n_devs; k++) {
+				if (host->devs[k].iommu_group != ids[i])
+					continue;
+				printf("IOMMU group %d  %s ", ids[i],
+				       short_bdf(&host->devs[k].bdf, b));
+				print_identity(&host->devs[k]);
+				putchar('\n');
+			}
+		r = OV_EXIT_OK;
+		goto out;
+	}
 	if (n_ids == 0)
 		printf("No IOMMU groups: the IOMMU is off or not supported.\n");
 	for (size_t i = 0; i < n_ids; i++) {
