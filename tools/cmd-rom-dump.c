@@ -1,38 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* rom dump: get the dGPU's ROM from sysfs or ACPI _ROM, validate, write. */
+/* rom dump: the GPU's ROM (rom/acquire.h decides from where), written to a file. */
 #include "cli.h"
 #include "cmd-rom.h"
 #include "core/bdf.h"
 #include "core/ctx.h"
 #include "core/fileio.h"
 #include "host/host.h"
-#include "rom/dump.h"
-#include "rom/rom.h"
+#include "rom/acquire.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum source { FROM_AUTO, FROM_ACPI, FROM_SYSFS };
-
-struct dump_job {
-	struct ov_cli *cli;
-	char bdf[OV_BDF_STRLEN];
-	uint16_t vendor, device;
-	bool force;
-	const char *used;		/* "sysfs" or "acpi" */
-	char acpi_path[256];
-	struct ov_acpi_dump_stats stats;
-	struct ov_rom_info *info;
-	bool bar_drawn;
-};
+static bool bar_drawn;
 
 static void draw_progress(void *userdata, size_t done, size_t total)
 {
-	struct dump_job *job = userdata;
-
 	if (total) {
 		int width = 40, fill = (int)((double)done / (double)total * width);
 
@@ -42,82 +26,77 @@ static void draw_progress(void *userdata, size_t done, size_t total)
 	} else {
 		fprintf(stderr, "\rreading... %zu bytes", done);
 	}
-	job->bar_drawn = true;
+	bar_drawn = true;
 }
 
-static void end_progress(struct dump_job *job)
+/* The dGPU optivfio finds, when --gpu does not name one. */
+static int pick_device(struct ov_cli *cli, const char *gpu, char *bdf)
 {
-	if (job->bar_drawn)
-		fputc('\n', stderr);
-	job->bar_drawn = false;
-}
-
-/* Dump from one source and check it is this device's ROM. */
-static int dump_from(struct dump_job *job, enum source src, uint8_t **data, size_t *len)
-{
-	struct ov_ctx *ctx = job->cli->ctx;
-	struct ov_rom_progress progress = { draw_progress, job };
-	int r;
-
-	if (src == FROM_SYSFS) {
-		job->used = "sysfs";
-		r = ov_rom_dump_sysfs(ctx, job->bdf, data, len);
-	} else {
-		job->used = "acpi";
-		r = ov_rom_acpi_path(ctx, job->bdf, job->acpi_path, sizeof(job->acpi_path));
-		if (r == 0)
-			r = ov_acpi_call_check(ctx);
-		if (r == 0) {
-			bool bar = isatty(STDERR_FILENO) && job->cli->verbosity >= 0;
-
-			r = ov_rom_dump_acpi(ctx, &ov_acpi_call_proc_ops, ctx, job->acpi_path,
-					     bar ? &progress : NULL, data, len, &job->stats);
-			end_progress(job);
-		}
-	}
-	if (r < 0)
-		return r;
-
-	ov_rom_parse(*data, *len, OV_ROM_AT_START, job->info);
-	if (job->info->verdict != OV_ROM_USABLE)
-		r = ov_ctx_fail(ctx, EBADMSG, "the dumped ROM is not usable: %s",
-				job->info->verdict_msg);
-	else if (!job->force)
-		r = ov_rom_validate_ids(ctx, job->info, job->vendor, job->device);
-	if (r < 0) {
-		free(*data);
-		*data = NULL;
-	}
-	return r;
-}
-
-static int pick_device(struct dump_job *job, const char *gpu)
-{
-	struct ov_ctx *ctx = job->cli->ctx;
 	const struct ov_pci_dev *dev;
-	struct ov_host *host;
-	struct ov_bdf bdf;
+	struct ov_host *host = NULL;
+	struct ov_bdf b;
 
 	if (gpu) {
-		if (ov_cli_parse_bdf("rom dump ", "--gpu", gpu, &bdf))
+		if (ov_cli_parse_bdf("rom dump ", "--gpu", gpu, &b))
 			return OV_EXIT_USAGE;
-		ov_bdf_format(&bdf, job->bdf);
+		ov_bdf_format(&b, bdf);
 		return 0;
 	}
-	if (ov_host_scan(ctx, &host) < 0) {
-		ov_cli_error_ctx(job->cli, "finding the GPU");
-		ov_cli_hint(job->cli, "name it with --gpu BDF");
+	if (ov_host_scan(cli->ctx, &host) < 0 || ov_host_pick_dgpu(cli->ctx, host, NULL, &dev) < 0) {
+		if (host)
+			ov_host_free(host);
+		ov_cli_error_ctx(cli, "finding the GPU");
+		ov_cli_hint(cli, "name it with --gpu BDF");
 		return OV_EXIT_FAILURE;
 	}
-	if (ov_host_pick_dgpu(ctx, host, NULL, &dev) < 0) {
-		ov_host_free(host);
-		ov_cli_error_ctx(job->cli, "finding the GPU");
-		ov_cli_hint(job->cli, "name it with --gpu BDF");
-		return OV_EXIT_FAILURE;
-	}
-	ov_bdf_format(&dev->bdf, job->bdf);
+	ov_bdf_format(&dev->bdf, bdf);
 	ov_host_free(host);
 	return 0;
+}
+
+void ov_cli_rom_dump_summary(FILE *f, const char *out, const struct ov_rom_acquired *a,
+			     bool any_ids)
+{
+	fprintf(f, "%s: %zu bytes from %s", out, a->len, ov_rom_source_name(a->used));
+	if (a->used == OV_ROM_FROM_ACPI)
+		fprintf(f, " (%s._ROM, %zu calls of up to %zu bytes)", a->acpi_path,
+			a->stats.calls, a->stats.chunk);
+	fprintf(f, ", %04x:%04x, %zu images: %s\n", a->info->images[0].vendor,
+		a->info->images[0].device, a->info->n_images,
+		any_ids ? "ids not checked (--force)" : "matches the device");
+}
+
+void ov_cli_rom_acquire_reason(struct ov_cli *cli, const char *bdf,
+			       const struct ov_rom_acquired *a, char *buf, size_t size)
+{
+	if (*a->sysfs_error)
+		snprintf(buf, size, "rom dump %s: sysfs: %s; acpi: %s", bdf, a->sysfs_error,
+			 ov_ctx_error(cli->ctx));
+	else if (a->used == OV_ROM_FROM_AUTO)	/* no source tried: the device is not there */
+		snprintf(buf, size, "%s", ov_ctx_error(cli->ctx));
+	else
+		snprintf(buf, size, "%s: %s", ov_rom_source_name(a->used), ov_ctx_error(cli->ctx));
+}
+
+void ov_cli_rom_acquire_hint(struct ov_cli *cli, const struct ov_rom_acquired *a)
+{
+	if (a->acpi_call_missing)
+		ov_cli_hint(cli, "modprobe acpi_call (Debian: apt install acpi-call-dkms)");
+}
+
+static void print_json(const char *out, const char *bdf, const struct ov_rom_acquired *a)
+{
+	json_object *o = ov_cli_rom_info_json(out, a->info);
+
+	json_object_object_add(o, "source", json_object_new_string(ov_rom_source_name(a->used)));
+	json_object_object_add(o, "gpu", json_object_new_string(bdf));
+	if (a->used == OV_ROM_FROM_ACPI) {
+		json_object_object_add(o, "acpi_path", json_object_new_string(a->acpi_path));
+		json_object_object_add(o, "acpi_calls", json_object_new_int64((int64_t)a->stats.calls));
+		json_object_object_add(o, "acpi_bytes_per_call",
+				       json_object_new_int64((int64_t)a->stats.chunk));
+	}
+	ov_cli_print_json(o);
 }
 
 static void usage(void)
@@ -135,7 +114,12 @@ static void usage(void)
 	       "  -o OUT       output file (written atomically)\n");
 }
 
-int ov_cli_rom_dump(struct ov_cli *cli, int argc, char **argv)
+struct dump_opts {
+	const char *gpu, *out;
+	struct ov_rom_request req;
+};
+
+static int parse(int argc, char **argv, struct dump_opts *o)
 {
 	static const struct option options[] = {
 		{ "gpu", required_argument, NULL, 'g' },
@@ -145,105 +129,71 @@ int ov_cli_rom_dump(struct ov_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct dump_job job = { .cli = cli };
-	enum source src = FROM_AUTO;
-	const char *gpu = NULL, *out = NULL;
-	char first_err[512] = "";
-	uint8_t *data = NULL;
-	size_t len = 0;
-	int c, r;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
-			gpu = optarg;
+			o->gpu = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "auto") == 0)
-				src = FROM_AUTO;
-			else if (strcmp(optarg, "acpi") == 0)
-				src = FROM_ACPI;
-			else if (strcmp(optarg, "sysfs") == 0)
-				src = FROM_SYSFS;
-			else
+			if (ov_rom_source_parse(optarg, &o->req.from) < 0)
 				return ov_cli_usage_error("rom dump ", "--from: '%s' is not auto, "
 							  "acpi or sysfs", optarg);
 			break;
 		case 'o':
-			out = optarg;
+			o->out = optarg;
 			break;
 		case 'F':
-			job.force = true;
+			o->req.any_ids = true;
 			break;
 		case 'h':
 			usage();
-			return OV_EXIT_OK;
+			return -1;
 		default:
 			return ov_cli_usage_error("rom dump ", "invalid option");
 		}
 	}
 	if (optind != argc)
 		return ov_cli_usage_error("rom dump ", "unexpected argument '%s'", argv[optind]);
-	if (!out)
+	if (!o->out)
 		return ov_cli_usage_error("rom dump ", "rom dump needs -o OUT");
+	return 0;
+}
 
-	r = pick_device(&job, gpu);
+int ov_cli_rom_dump(struct ov_cli *cli, int argc, char **argv)
+{
+	struct ov_rom_progress progress = { draw_progress, NULL };
+	struct dump_opts o = { .req.from = OV_ROM_FROM_AUTO };
+	struct ov_rom_acquired a;
+	char bdf[OV_BDF_STRLEN];
+	int r;
+
+	r = parse(argc, argv, &o);
+	if (r)
+		return r < 0 ? OV_EXIT_OK : r;
+	r = pick_device(cli, o.gpu, bdf);
 	if (r)
 		return r;
-	if (ov_rom_device_ids(cli->ctx, job.bdf, &job.vendor, &job.device) < 0)
-		return ov_cli_error("%s: no such PCI device (%s)", job.bdf, ov_ctx_error(cli->ctx));
-	job.info = malloc(sizeof(*job.info));
-	if (!job.info)
-		return ov_cli_error("out of memory");
-
-	if (src == FROM_AUTO) {
-		r = dump_from(&job, FROM_SYSFS, &data, &len);
-		if (r < 0) {
-			snprintf(first_err, sizeof(first_err), "%s", ov_ctx_error(cli->ctx));
-			r = dump_from(&job, FROM_ACPI, &data, &len);
-		}
-	} else {
-		r = dump_from(&job, src, &data, &len);
-	}
+	o.req.bdf = bdf;
+	if (isatty(STDERR_FILENO) && cli->verbosity >= 0)
+		o.req.progress = &progress;
+	r = ov_rom_acquire(cli->ctx, &o.req, &a);
+	if (bar_drawn)
+		fputc('\n', stderr);
 	if (r < 0) {
-		if (*first_err)
-			r = ov_cli_error("rom dump %s: sysfs: %s; acpi: %s", job.bdf, first_err,
-					 ov_ctx_error(cli->ctx));
-		else
-			r = ov_cli_error_ctx(cli, job.used);
-		if (strstr(ov_ctx_error(cli->ctx), "acpi_call module is not loaded"))
-			ov_cli_hint(cli, "modprobe acpi_call (Debian: apt install acpi-call-dkms)");
-		goto out;
-	}
-	if (ov_write_file_atomic(cli->ctx, out, data, len, 0644) < 0) {
-		r = ov_cli_error_ctx(cli, NULL);
-		goto out;
-	}
-	if (cli->json) {
-		json_object *o = ov_cli_rom_info_json(out, job.info);
+		char why[1024];
 
-		json_object_object_add(o, "source", json_object_new_string(job.used));
-		json_object_object_add(o, "gpu", json_object_new_string(job.bdf));
-		if (strcmp(job.used, "acpi") == 0) {
-			json_object_object_add(o, "acpi_path", json_object_new_string(job.acpi_path));
-			json_object_object_add(o, "acpi_calls",
-					       json_object_new_int64((int64_t)job.stats.calls));
-			json_object_object_add(o, "acpi_bytes_per_call",
-					       json_object_new_int64((int64_t)job.stats.chunk));
-		}
-		ov_cli_print_json(o);
+		ov_cli_rom_acquire_reason(cli, bdf, &a, why, sizeof(why));
+		r = ov_cli_error("%s", why);
+		ov_cli_rom_acquire_hint(cli, &a);
+	} else if (ov_write_file_atomic(cli->ctx, o.out, a.data, a.len, 0644) < 0) {
+		r = ov_cli_error_ctx(cli, NULL);
+	} else if (cli->json) {
+		print_json(o.out, bdf, &a);
 	} else if (cli->verbosity >= 0) {
-		printf("%s: %zu bytes from %s", out, len, job.used);
-		if (strcmp(job.used, "acpi") == 0)
-			printf(" (%s._ROM, %zu calls of up to %zu bytes)", job.acpi_path,
-			       job.stats.calls, job.stats.chunk);
-		printf(", %04x:%04x, %zu images: %s\n", job.info->images[0].vendor,
-		       job.info->images[0].device, job.info->n_images,
-		       job.force ? "ids not checked (--force)" : "matches the device");
+		ov_cli_rom_dump_summary(stdout, o.out, &a, o.req.any_ids);
 	}
-	r = OV_EXIT_OK;
-out:
-	free(data);
-	free(job.info);
+	ov_rom_acquired_clear(&a);
 	return r;
 }

@@ -245,7 +245,6 @@ static int rom_strip(struct ov_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct ov_rom_info *info = NULL, *out_info = NULL;
 	const char *out = NULL, *file;
 	bool trim = false;
 	size_t start, end, len;
@@ -281,24 +280,12 @@ static int rom_strip(struct ov_cli *cli, int argc, char **argv)
 		return ov_cli_usage_error("rom strip ", "OUT must not be FILE (the input is never "
 					  "changed in place)");
 
-	info = malloc(sizeof(*info));
-	out_info = malloc(sizeof(*out_info));
-	if (!info || !out_info) {
-		r = ov_cli_error("out of memory");
+	if (ov_read_file(cli->ctx, file, &data, &len) < 0) {
+		r = ov_cli_error_ctx(cli, NULL);
 		goto out;
 	}
-	r = load_rom(cli, file, &data, &len, info);
-	if (r)
-		goto out;
-	if (ov_rom_strip_range(cli->ctx, info, trim, &start, &end) < 0) {
-		r = ov_cli_error_ctx(cli, file);
-		goto out;
-	}
-	/* The result must parse as a complete ROM starting at 0 by itself. */
-	ov_rom_parse(data + start, end - start, OV_ROM_AT_START, out_info);
-	if (out_info->verdict != OV_ROM_USABLE || out_info->n_images != info->n_images) {
-		r = ov_cli_error("%s: the stripped ROM would not parse (%s); nothing written",
-				 file, out_info->verdict_msg);
+	if (ov_rom_stripped(cli->ctx, data, len, trim, &start, &end) < 0) {
+		r = ov_cli_error("%s: %s; nothing written", file, ov_ctx_error(cli->ctx));
 		goto out;
 	}
 	if (ov_write_file_atomic(cli->ctx, out, data + start, end - start, 0644) < 0) {
@@ -320,8 +307,6 @@ static int rom_strip(struct ov_cli *cli, int argc, char **argv)
 	r = OV_EXIT_OK;
 out:
 	free(data);
-	free(info);
-	free(out_info);
 	return r;
 }
 

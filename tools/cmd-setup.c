@@ -12,6 +12,8 @@
 #include "core/fileio.h"
 #include "host/groups.h"
 #include "host/host.h"
+#include "cmd-rom.h"
+#include "rom/acquire.h"
 #include "rom/rom.h"
 #include "vm/vm.h"
 
@@ -392,6 +394,80 @@ static int mxm_rom(struct setup *s, const char *file, char *dest)
 	return 0;
 }
 
+/* DIR/logs/NAME.txt, to keep what a step said. */
+static FILE *open_log(struct setup *s, const char *name)
+{
+	char log[PATH_MAX + 32];
+
+	snprintf(log, sizeof(log), "%s/logs/%s.txt", s->abs, name);
+	return fopen(log, "we");
+}
+
+/* --rom: the user's file, without a flash-dump prefix (rom/rom.h). */
+static int rom_from_file(struct setup *s, const char *file, const char *dest)
+{
+	struct ov_ctx *ctx = s->cli->ctx;
+	size_t len, start, end;
+	uint8_t *data;
+	FILE *log;
+	int r;
+
+	if (ov_read_file(ctx, file, &data, &len) < 0)
+		return ov_cli_error("setup: step 'rom' failed: %s", ov_ctx_error(ctx));
+	r = ov_rom_stripped(ctx, data, len, false, &start, &end);
+	if (r == 0)
+		r = ov_write_file_atomic(ctx, dest, data + start, end - start, 0644);
+	free(data);
+	if (r < 0)
+		return ov_cli_error("setup: step 'rom' failed: %s: %s", file, ov_ctx_error(ctx));
+	log = open_log(s, "rom");
+	if (log) {
+		fprintf(log, "%s: %zu bytes (removed a %zu-byte prefix and %zu trailing bytes)\n",
+			dest, end - start, start, len - end);
+		fclose(log);
+	}
+	report(s, "ROM:     %s\n         -> vbios.rom\n", file);
+	return 0;
+}
+
+/* No --rom: the GPU's own, from its ROM BAR or the firmware (rom/acquire.h). */
+static int rom_from_gpu(struct setup *s, const char *dest)
+{
+	struct ov_rom_request req = { .bdf = s->gpu, .from = OV_ROM_FROM_AUTO };
+	struct ov_rom_acquired a;
+	char why[1024], *line = NULL;
+	size_t line_len = 0;
+	FILE *mem;
+	int r;
+
+	r = ov_rom_acquire(s->cli->ctx, &req, &a);
+	if (r == 0)
+		r = ov_write_file_atomic(s->cli->ctx, dest, a.data, a.len, 0644);
+	if (r < 0) {
+		ov_cli_rom_acquire_reason(s->cli, s->gpu, &a, why, sizeof(why));
+		ov_cli_error("setup: step 'rom' failed: %s", why);
+		ov_cli_rom_acquire_hint(s->cli, &a);
+		ov_rom_acquired_clear(&a);
+		return OV_EXIT_FAILURE;
+	}
+	mem = open_memstream(&line, &line_len);
+	if (mem) {
+		ov_cli_rom_dump_summary(mem, dest, &a, false);
+		fclose(mem);
+	}
+	ov_rom_acquired_clear(&a);
+	if (!line)
+		return ov_cli_error("setup: out of memory");
+	report(s, "ROM:     %.*s\n         -> vbios.rom\n", (int)strcspn(line, "\n"), line);
+	mem = open_log(s, "rom");
+	if (mem) {
+		fputs(line, mem);
+		fclose(mem);
+	}
+	free(line);
+	return 0;
+}
+
 /* Append "--name value" to an argv under construction when value is set. */
 static void opt(char **argv, int *n, const char *name, const char *value)
 {
@@ -439,23 +515,10 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 	       *line ? "; warnings: " : "", line);
 
 	/* 2. the ROM: the user's file (prefix stripped), or dumped and validated. */
-	in_dir(s, rom, "vbios.rom");
-	n = 0;
-	argv[n++] = "rom";
-	if (o->rom) {
-		argv[n++] = "strip";
-		argv[n++] = (char *)o->rom;
-	} else {
-		argv[n++] = "dump";
-		opt(argv, &n, "--gpu", s->gpu);
-	}
-	opt(argv, &n, "-o", rom);
-	argv[n] = NULL;
-	if (step(s, "rom", cmd_rom, argv) != OV_EXIT_OK)
-		return step_failed(s, "rom");
-	snprintf(file, sizeof(file), "%s/logs/rom.txt", s->abs);
-	first_line(file, line, sizeof(line));
-	report(s, "ROM:     %s\n         -> vbios.rom\n", o->rom ? o->rom : line);
+	r = o->rom ? rom_from_file(s, o->rom, in_dir(s, rom, "vbios.rom"))
+		   : rom_from_gpu(s, in_dir(s, rom, "vbios.rom"));
+	if (r)
+		return r;
 
 	/* 3. the tables. */
 	in_dir(s, ssdt, "ssdt");

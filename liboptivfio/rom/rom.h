@@ -147,6 +147,14 @@ int ov_rom_strip_range(struct ov_ctx *ctx, const struct ov_rom_info *info,
 		       bool trim_padding, size_t *start, size_t *end);
 
 /*
+ * The ROM in @data without what precedes its first image (and, with
+ * @trim_padding, the padding after the last): [*start, *end), checked to
+ * parse by itself as the same chain. -EBADMSG with the reason otherwise.
+ */
+int ov_rom_stripped(struct ov_ctx *ctx, const uint8_t *data, size_t len, bool trim_padding,
+		    size_t *start, size_t *end);
+
+/*
  * Check that the ROM is for vendor:device (image 0's PCIR ids, or the PCIR
  * 3.0 device list). -ENODEV with a message naming both when not.
  */

@@ -9,6 +9,7 @@
 #include "core/ctx.h"
 
 #include <errno.h>
+#include <stdlib.h>
 
 int ov_rom_strip_range(struct ov_ctx *ctx, const struct ov_rom_info *info,
 		       bool trim_padding, size_t *start, size_t *end)
@@ -24,4 +25,29 @@ int ov_rom_strip_range(struct ov_ctx *ctx, const struct ov_rom_info *info,
 	if (*end < info->chain_end)
 		*end = info->chain_end;
 	return 0;
+}
+
+int ov_rom_stripped(struct ov_ctx *ctx, const uint8_t *data, size_t len, bool trim_padding,
+		    size_t *start, size_t *end)
+{
+	struct ov_rom_info *info = malloc(sizeof(*info)), *cut = malloc(sizeof(*cut));
+	int r;
+
+	if (!info || !cut) {
+		free(info);
+		free(cut);
+		return ov_ctx_fail(ctx, ENOMEM, "out of memory");
+	}
+	ov_rom_parse(data, len, 0, info);
+	r = ov_rom_strip_range(ctx, info, trim_padding, start, end);
+	if (r == 0) {
+		/* The result must parse as a complete ROM starting at 0 by itself. */
+		ov_rom_parse(data + *start, *end - *start, OV_ROM_AT_START, cut);
+		if (cut->verdict != OV_ROM_USABLE || cut->n_images != info->n_images)
+			r = ov_ctx_fail(ctx, EBADMSG, "the stripped ROM would not parse (%s)",
+					cut->verdict_msg);
+	}
+	free(info);
+	free(cut);
+	return r;
 }
