@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "json-out.h"
+#include "plan-text.h"
 #include "core/ctx.h"
 #include "core/hostfs.h"
 #include "host/host.h"
@@ -155,23 +156,7 @@ static void on_step(void *userdata, bool rollback, size_t index, const struct ov
 
 static void print_plan(struct ov_cli *cli, const struct ov_plan *plan, bool dry_run)
 {
-	char b[OV_BDF_STRLEN], line[400];
-
-	ov_bdf_format(&plan->gpu, b);
-	printf("Plan: host %s %s%s\n", ov_plan_kind_name(plan->kind), b,
-	       dry_run ? " (dry run: nothing changed)" : "");
-	if (plan->kind == OV_PLAN_RESET)
-		printf("Power method: %s\n", ov_power_method_text(plan->power));
-	if (!dry_run)
-		return;
-	if (!plan->n_steps)
-		printf("  nothing to do\n");
-	for (size_t i = 0; i < plan->n_steps; i++) {
-		ov_step_format(&plan->steps[i], line, sizeof(line));
-		printf("  %zu. %s\n", i + 1, line);
-		if (cli->verbosity > 0 && plan->steps[i].why)
-			printf("     (%s)\n", plan->steps[i].why);
-	}
+	ov_cli_plan_text(stdout, plan, dry_run, cli->verbosity > 0);
 }
 
 static struct json_object *plan_json(const struct ov_plan *plan, bool dry_run)

@@ -8,10 +8,13 @@
 #include "cli.h"
 #include "commands.h"
 #include "json-out.h"
+#include "plan-text.h"
 #include "core/ctx.h"
 #include "core/fileio.h"
 #include "host/groups.h"
 #include "host/host.h"
+#include "plan/plan.h"
+#include "plan/state.h"
 #include "cmd-rom.h"
 #include "rom/acquire.h"
 #include "rom/rom.h"
@@ -66,6 +69,8 @@ struct setup {
 	uint16_t vendor, device;	/* the GPU's ids, for --rom-bar */
 	bool blocked;
 	FILE *report;			/* the report, also kept as DIR/report.txt */
+	struct ov_host *host;		/* the one scan every step works from */
+	const struct ov_pci_dev *gpu_dev;
 };
 
 /* Run one command with stdout into @out_file and stderr into @err_file. */
@@ -215,15 +220,13 @@ static int find_gpu(struct setup *s, const struct ov_bdf *want)
 {
 	const struct ov_pci_dev *gpu;
 	struct ov_gpu_group *g = NULL;
-	struct ov_host *host;
 
-	if (ov_host_scan(s->cli->ctx, &host) < 0)
+	if (ov_host_scan(s->cli->ctx, &s->host) < 0)
 		return ov_cli_error_ctx(s->cli, "setup");
-	if (ov_host_pick_dgpu(s->cli->ctx, host, want, &gpu) < 0 ||
-	    ov_host_gpu_group(s->cli->ctx, host, gpu, &g) < 0) {
-		ov_host_free(host);
+	if (ov_host_pick_dgpu(s->cli->ctx, s->host, want, &gpu) < 0 ||
+	    ov_host_gpu_group(s->cli->ctx, s->host, gpu, &g) < 0)
 		return ov_cli_error_ctx(s->cli, "setup");
-	}
+	s->gpu_dev = gpu;
 	ov_bdf_format(&gpu->bdf, s->gpu);
 	s->vendor = gpu->vendor;
 	s->device = gpu->device;
@@ -237,7 +240,6 @@ static int find_gpu(struct setup *s, const struct ov_bdf *want)
 		report(s, "         IOMMU group %d %s\n", g->group, g->viable ?
 		       "can go to a VM whole" : "can NOT go to a VM whole (see doctor.txt)");
 	ov_gpu_group_free(g);
-	ov_host_free(host);
 	return 0;
 }
 
@@ -468,6 +470,47 @@ static int rom_from_gpu(struct setup *s, const char *dest)
 	return 0;
 }
 
+/*
+ * The plan 'host prepare' would run now, in DIR/host-prepare-plan.txt
+ * (exactly what its --dry-run prints), or in @why the reason it would refuse.
+ */
+static int plan_prepare(struct setup *s, char *why, size_t size)
+{
+	struct ov_ctx *ctx = s->cli->ctx;
+	char journal[PATH_MAX], file[PATH_MAX];
+	struct ov_plan_env env;
+	struct ov_state st;
+	struct ov_plan plan;
+	FILE *f;
+	int r;
+
+	*why = '\0';
+	if (ov_plan_env_read(ctx, &env) < 0)
+		return ov_cli_error_ctx(s->cli, "setup: host prepare");
+	r = ov_state_open(ctx, NULL, false, &st);
+	if (r == 0)
+		r = ov_state_file(ctx, &st, "journal", &s->gpu_dev->bdf, journal, sizeof(journal));
+	if (r == 0 && ov_state_current(&st, journal))
+		snprintf(why, size, "the GPU is prepared already (journal %s)", journal);
+	else if (r == 0 && ov_plan_prepare(ctx, s->host, s->gpu_dev, &env, &plan) < 0)
+		snprintf(why, size, "%s", ov_ctx_error(ctx));
+	else if (r == 0) {
+		f = fopen(in_dir(s, file, "host-prepare-plan.txt"), "we");
+		if (f) {
+			ov_cli_plan_text(f, &plan, true, false);
+			r = fclose(f) ? -EIO : 0;
+		} else {
+			r = -errno;
+		}
+		ov_plan_clear(&plan);
+	}
+	ov_plan_env_clear(&env);
+	if (r < 0)
+		return ov_cli_error("setup: host prepare: %s", *ov_ctx_error(ctx) ?
+				    ov_ctx_error(ctx) : strerror(-r));
+	return 0;
+}
+
 /* Append "--name value" to an argv under construction when value is set. */
 static void opt(char **argv, int *n, const char *name, const char *value)
 {
@@ -480,7 +523,7 @@ static void opt(char **argv, int *n, const char *name, const char *value)
 static int pipeline(struct setup *s, const struct setup_opts *o)
 {
 	char rom[PATH_MAX], ssdt[PATH_MAX], pve_ssdt[PATH_MAX], file[PATH_MAX], line[512];
-	char vars[PATH_MAX], mxm[PATH_MAX];
+	char vars[PATH_MAX], mxm[PATH_MAX], why[1200];
 	char *argv[32];
 	bool battery = o->battery && strcmp(o->battery, "none") != 0;
 	int n, r;
@@ -596,21 +639,14 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 	}
 
 	/* 5. the host plan, printed only. */
-	n = 0;
-	argv[n++] = "host";
-	argv[n++] = "prepare";
-	argv[n++] = "--dry-run";
-	opt(argv, &n, "--gpu", s->gpu);
-	argv[n] = NULL;
-	r = step_to_file(s, "host-prepare", "host-prepare-plan.txt", cmd_host, argv);
-	if (r == OV_EXIT_OK) {
+	r = plan_prepare(s, why, sizeof(why));
+	if (r)
+		return r;
+	if (*why)
+		report(s, "host:    host prepare would refuse now: %s\n", why);
+	else
 		report(s, "host:    the plan 'optivfio host prepare' will run\n"
 		       "         -> host-prepare-plan.txt\n");
-	} else {
-		snprintf(file, sizeof(file), "%s/logs/host-prepare.txt", s->abs);
-		first_line(file, line, sizeof(line));
-		report(s, "host:    host prepare would refuse now: %s\n", line);
-	}
 
 	report(s, "\nNext:\n"
 	       "  1. sudo optivfio host prepare --gpu %s   (hands the GPU to vfio-pci;\n"
@@ -680,10 +716,13 @@ int cmd_setup(struct ov_cli *cli, int argc, char **argv)
 		printf("optivfio setup wrote %s\n\n%s", s.abs, text);
 	}
 	free(text);
+	ov_host_free(s.host);
 	return s.blocked ? OV_EXIT_BLOCKED : OV_EXIT_OK;
 
 fail:
 	free(text);
+	if (s.host)
+		ov_host_free(s.host);
 	/* DIR did not exist before: taking it away again leaves the disk as it was. */
 	nftw(s.abs[0] ? s.abs : o.out, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return r ? r : OV_EXIT_FAILURE;

@@ -88,6 +88,20 @@ else
 	skip "gk107_turbo.rom not in \$SHARED"
 fi
 
+# A host prepare would refuse (the NVIDIA GPU is the boot VGA): setup still
+# writes the VM side, says why in the report and writes no plan.
+python3 "$SRCDIR/testsuite/plan/make-plan-fixtures.py" "$TMP/fx" >/dev/null
+run_ov --root "$TMP/fx/acer-bootvga" setup --qemu-version 7.2 -o "$TMP/bv"
+expect_rc 3 "boot-VGA GPU: setup writes, doctor blocks"
+check "the report says host prepare would refuse, and why" \
+	grep -q "^host: *host prepare would refuse now: 0000:01:00.0 is the boot VGA" "$TMP/bv/report.txt"
+check "no host plan written" test ! -e "$TMP/bv/host-prepare-plan.txt"
+mkdir -p "$TMP/fx/acer/run/optivfio"
+"$OPTIVFIO" --root "$TMP/fx/acer" host prepare >/dev/null 2>&1
+run_ov --root "$TMP/fx/acer" setup --qemu-version 7.2 -o "$TMP/pp"
+check "a prepared GPU: the report says so" \
+	grep -q "^host: *host prepare would refuse now: the GPU is prepared already" "$TMP/pp/report.txt"
+
 # Refusals and failures leave nothing behind.
 mkdir "$TMP/exists"
 run_ov --root "$ACER" setup -o "$TMP/exists"
