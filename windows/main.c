@@ -172,7 +172,8 @@ static void check_tables(struct run *r, const struct win_gpu *g, const char *acp
 	}
 	/*
 	 * GetSystemFirmwareTable returns the first table of a signature only
-	 * (its documentation): a signature listed again is not readable.
+	 * (its documentation): an entry that returns the bytes of an earlier
+	 * one is a further table of that signature that can not be read.
 	 */
 	unique = calloc(t.n ? t.n : 1, sizeof(*unique));
 	if (!unique) {
@@ -184,8 +185,8 @@ static void check_tables(struct run *r, const struct win_gpu *g, const char *acp
 		bool seen = false;
 
 		for (size_t j = 0; j < n; j++)
-			seen |= t.tables[i].len >= 4 && unique[j].len >= 4 &&
-				memcmp(t.tables[i].data, unique[j].data, 4) == 0;
+			seen |= t.tables[i].len == unique[j].len &&
+				memcmp(t.tables[i].data, unique[j].data, unique[j].len) == 0;
 		if (seen)
 			want.n_unreadable++;
 		else

@@ -8,6 +8,10 @@
 #                 optivfio, e2e/l2-check.sh run by the lab's guest /init)
 #   $L2_APPEND    L2's kernel command line
 #   $GPU, $AUD    0000:01:00.0 (display) and 0000:01:00.1 (HDA)
+#   $E2E_TIMEOUT_SCALE  L0's LAB_TIMEOUT_SCALE: L1's own waits for L2 scale
+#                 with it (a loaded machine)
+#   $L2_EXTRA     set by a scenario: more of L2's command line (e2e.battery=,
+#                 e2e.rom_dump=1: see l2-check.sh)
 # Output: `result KEY VALUE` (L0 parses it), `check DESC CMD...` (one TAP
 # line, "@@GT ok - DESC" / "@@GT not ok - DESC"), `note TEXT` ("# " line).
 . /e2e/env
@@ -28,6 +32,8 @@ check() {
 	fi
 }
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
+# scaled SECONDS: SECONDS times E2E_TIMEOUT_SCALE (whole seconds).
+scaled() { awk -v a="$1" -v s="${E2E_TIMEOUT_SCALE:-1}" 'BEGIN { printf "%d", a * s }'; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 # acpi_call CMD: one round trip through /proc/acpi/call (NUL dropped).
@@ -84,19 +90,20 @@ bind_vfio() {
 # l2_direct_boot: the lab's additions to a VM's QEMU argv: direct kernel
 # boot of L2 and its serial console into a file. Prints them (TAP comment).
 l2_direct_boot() {   # TAG
-	L2_ADDS="-kernel $L2_KERNEL -initrd $L2_INITRD -append '$L2_APPEND' -serial file:/tmp/l2-$1.log -no-reboot"
+	L2_ADDS="-kernel $L2_KERNEL -initrd $L2_INITRD -append '$L2_APPEND${L2_EXTRA:+ $L2_EXTRA}' -serial file:/tmp/l2-$1.log -no-reboot"
 	note "lab adds: $L2_ADDS"
 }
 
 # l2_qemu TAG TIMEOUT QEMU-ARGV...: run L2 with the lab's additions, then
 # relay its results (l2_relay). rc of QEMU in result l2.TAG.qemu_rc.
+# TIMEOUT is scaled by E2E_TIMEOUT_SCALE.
 l2_qemu() {
-	_tag=$1 _to=$2; shift 2
+	_tag=$1 _to=$(scaled "$2"); shift 2
 	l2_direct_boot "$_tag"
 	rm -f /tmp/l2-$_tag.log
 	_t=$(uptime_s)
 	timeout -s KILL "$_to" "$@" -kernel "$L2_KERNEL" -initrd "$L2_INITRD" \
-		-append "$L2_APPEND" -serial file:/tmp/l2-$_tag.log -no-reboot \
+		-append "$L2_APPEND${L2_EXTRA:+ $L2_EXTRA}" -serial file:/tmp/l2-$_tag.log -no-reboot \
 		</dev/null >/tmp/l2-$_tag.qemu 2>&1
 	result "l2.$_tag.qemu_rc" $?
 	result "l2.$_tag.wall_s" "$(elapsed "$_t" "$(uptime_s)")"
@@ -113,6 +120,17 @@ l2_relay() {
 		inside && index($0, "@@LAB ") {
 			s = substr($0, index($0, "@@LAB ") + 6); print "@@LAB l2." tag "." s; next }
 		{ print "@@L2 " tag "| " $0 }' | tail -n 200
+}
+
+# l2_fit TAG FILE: the QEMU command (or only arguments) optivfio wrote into
+# FILE, fitted by fit-argv.py (every change printed), one argument a line in
+# /tmp/l2-TAG.argv.
+l2_fit() {
+	if [ ! -s "$2" ]; then
+		note "no QEMU command in $2: L2 $1 not started"
+		return 1
+	fi
+	python3 /e2e/fit-argv.py "$2" /tmp/l2-$1.argv
 }
 
 # start_libvirtd: libvirtd (and virtlogd) by hand, as root, no systemd.
@@ -173,7 +191,7 @@ l2_libvirt_ids() {
 # (@NAME@ = e2e-TAG, @KERNEL@, @INITRD@, @CMDLINE@, @CONSOLE@), define and
 # start it, wait until it is shut off, relay L2's console, undefine.
 l2_libvirt() {
-	_tag=$1 _xml=$2 _to=$3 _dom=e2e-$1
+	_tag=$1 _xml=$2 _to=$(scaled "$3") _dom=e2e-$1
 	_log=/tmp/l2-$_tag.log
 	note "lab adds (domain $_xml): <kernel>$L2_KERNEL</kernel> <initrd>$L2_INITRD</initrd> <cmdline>$L2_APPEND</cmdline>, <serial type='file'> $_log"
 	l2_domain_fill "$_tag" "$_xml" /tmp/$_dom.xml
@@ -207,11 +225,7 @@ l2_libvirt() {
 # arguments) optivfio wrote into FILE, fitted by fit-argv.py (every change
 # printed) and with the lab's direct boot (l2_qemu).
 l2_qemu_from() {
-	if [ ! -s "$3" ]; then
-		note "no QEMU command in $3: L2 $1 not started"
-		return 1
-	fi
-	python3 /e2e/fit-argv.py "$3" /tmp/l2-$1.argv || return 1
+	l2_fit "$1" "$3" || return 1
 	_old=$IFS
 	IFS='
 '
@@ -248,4 +262,43 @@ check_released() {
 	check "sysfs: 01:00.1 back on snd_hda_intel" \
 		test "$(basename "$(readlink $PCI/$AUD/driver)")" = snd_hda_intel
 	check "sysfs: 01:00.0 has no driver again" test ! -e $PCI/$GPU/driver
+}
+
+# host_state FILE: what release must bring back (issue 11 step 5): the
+# `optivfio list` output, then the driver link and driver_override of both
+# functions as sysfs has them.
+host_state() {
+	{
+		$OPTIVFIO list 2>&1
+		echo "optivfio list exit $?"
+		for _d in $GPU $AUD; do
+			echo "$_d driver=$(basename "$(readlink $PCI/$_d/driver)" 2>/dev/null)" \
+				"driver_override=$(cat $PCI/$_d/driver_override)"
+		done
+	} >"$1"
+}
+
+# check_host_same BEFORE AFTER WHEN: L1 as it was (diff shown on failure).
+# One field is the kernel's bookkeeping, not optivfio's: the power state of
+# a function no driver holds reads "unknown" (PCI_UNKNOWN) or "D0" depending
+# on what last touched it (01:00.0 is "unknown" until vfio-pci's first
+# probe sets D0; the boot VGA 00:02.0, which optivfio never changes, was seen
+# going from D0 to unknown). Both mean powered on; the raw diff is printed
+# and "power: unknown" and "power: D0" compare equal.
+check_host_same() {
+	host_state "$2"
+	if ! diff -u "$1" "$2" >/tmp/state.diff; then
+		note "$3: raw diff of optivfio list etc. ($1 -> $2):"
+		sed 's/^/@@GT #   /' /tmp/state.diff
+	fi
+	sed 's/, power: unknown,/, power: D0,/' "$1" >"$1.d0"
+	sed 's/, power: unknown,/, power: D0,/' "$2" >"$2.d0"
+	check "$3: optivfio list, driver links and driver_override identical to before prepare (power unknown = D0)" \
+		diff -u "$1.d0" "$2.d0"
+}
+
+# check_no_journal WHEN: no journal of a run left in /run/optivfio.
+check_no_journal() {
+	check "$1: no journal left in /run/optivfio" \
+		sh -c '! ls /run/optivfio/journal-* 2>/dev/null'
 }
