@@ -8,7 +8,10 @@
 #include "cli.h"
 #include "commands.h"
 #include "json-out.h"
+#include "cmd-ssdt.h"
 #include "plan-text.h"
+#include "aml/guest-path.h"
+#include "aml/ssdt-build.h"
 #include "core/ctx.h"
 #include "core/fileio.h"
 #include "host/groups.h"
@@ -112,19 +115,6 @@ static int run_captured(struct setup *s, const char *out_file, const char *err_f
 	close(saved_out);
 	close(saved_err);
 	return r;
-}
-
-/* The first line of a file, for the report. */
-static void first_line(const char *file, char *buf, size_t size)
-{
-	FILE *f = fopen(file, "re");
-
-	buf[0] = '\0';
-	if (f) {
-		if (fgets(buf, (int)size, f))
-			buf[strcspn(buf, "\n")] = '\0';
-		fclose(f);
-	}
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -297,9 +287,15 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 		case 'v':
 			o->vmid = optarg;
 			break;
-		case 'q':
+		case 'q': {
+			struct ov_qemu_version v;
+
+			if (ov_qemu_version_parse(optarg, &v) < 0)
+				return ov_cli_usage_error("setup ", "--qemu-version '%s': want X.Y",
+							  optarg);
 			o->qemu_version = optarg;
 			break;
+		}
 		case 'o':
 			o->out = optarg;
 			break;
@@ -511,6 +507,71 @@ static int plan_prepare(struct setup *s, char *why, size_t size)
 	return 0;
 }
 
+/* The QEMU the VM runs: --qemu-version (checked by parse()), else the installed one. */
+static int vm_qemu(struct setup *s, const struct setup_opts *o, struct ov_qemu_version *v)
+{
+	if (o->qemu_version)
+		return ov_qemu_version_parse(o->qemu_version, v);
+	return ov_qemu_version_probe(s->cli->ctx, getenv("OPTIVFIO_QEMU"), v);
+}
+
+/*
+ * The tables for the VM's @layout in @dir (aml/ssdt-build.h), what was
+ * written in DIR/logs/ssdt[-proxmox].txt, its first line in the report.
+ */
+static int write_tables(struct setup *s, const struct setup_opts *o, enum ov_vm_layout layout,
+			const char *rom, const char *dir)
+{
+	const char *step = layout == OV_VM_LAYOUT_PROXMOX ? "ssdt-proxmox" : "ssdt";
+	struct ov_ssdt_request req = { .machine = OV_MACHINE_Q35, .rom_file = rom };
+	struct ov_ctx *ctx = s->cli->ctx;
+	struct ov_guest_topology topo;
+	struct ov_ssdt_result res;
+	struct ov_gpu_target gpu;
+	bool dsl = false;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *log;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	ov_battery_parse(o->battery ? o->battery : "none", &req.battery);  /* checked by parse() */
+	if (o->mode && strcmp(o->mode, "fwcfg") == 0)
+		req.fw_cfg_name = OV_FW_CFG_DEFAULT_NAME;
+	ov_vm_layout_topology(layout, &topo);
+	topo.bridge_hotplug = OV_BRIDGE_HOTPLUG_DEFAULT;
+	req.gpu = &gpu;
+	if (vm_qemu(s, o, &topo.qemu) < 0) {
+		ov_cli_error("setup: step '%s' failed: ssdt: QEMU version: %s", step,
+			     ov_ctx_error(ctx));
+		ov_cli_hint(s->cli, "give the VM's QEMU version with --qemu-version X.Y");
+		return OV_EXIT_FAILURE;
+	}
+	r = ov_gpu_target_from_topology(ctx, &topo, &gpu);
+	if (r == 0)
+		r = ov_ssdt_build(ctx, &req, &res);
+	if (r == 0)
+		r = ov_ssdt_write_dir(ctx, dir, &res.set, &res.manifest, false, &dsl);
+	if (r == 0 && (log = open_memstream(&text, &len))) {
+		ov_cli_ssdt_summary(log, dir, &res.set, &res.manifest, false, false);
+		fclose(log);
+	}
+	ov_ssdt_result_clear(&res);
+	if (r < 0)
+		return ov_cli_error("setup: step '%s' failed: ssdt: %s", step, ov_ctx_error(ctx));
+	if (!text)
+		return ov_cli_error("setup: out of memory");
+	if (layout == OV_VM_LAYOUT_MIRROR)
+		report(s, "tables:  %.*s\n         -> ssdt/\n", (int)strcspn(text, "\n"), text);
+	log = open_log(s, step);
+	if (log) {
+		fputs(text, log);
+		fclose(log);
+	}
+	free(text);
+	return 0;
+}
+
 /* Append "--name value" to an argv under construction when value is set. */
 static void opt(char **argv, int *n, const char *name, const char *value)
 {
@@ -564,29 +625,14 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 		return r;
 
 	/* 3. the tables. */
-	in_dir(s, ssdt, "ssdt");
-	n = 0;
-	argv[n++] = "ssdt";
-	opt(argv, &n, "--mode", o->mode ? o->mode : "embed");
-	opt(argv, &n, "--rom", rom);
-	opt(argv, &n, "--battery", o->battery);
-	opt(argv, &n, "--qemu-version", o->qemu_version);
-	opt(argv, &n, "-o", ssdt);
-	argv[n] = NULL;
-	if (step(s, "ssdt", cmd_ssdt, argv) != OV_EXIT_OK)
-		return step_failed(s, "ssdt");
-	snprintf(file, sizeof(file), "%s/logs/ssdt.txt", s->abs);
-	first_line(file, line, sizeof(line));
-	report(s, "tables:  %s\n         -> ssdt/\n", line);
+	r = write_tables(s, o, OV_VM_LAYOUT_MIRROR, rom, in_dir(s, ssdt, "ssdt"));
+	if (r)
+		return r;
 	if (!o->domain_xml) {
 		/* Proxmox puts hostpci0 behind its own root port: tables of its own. */
-		in_dir(s, pve_ssdt, "ssdt-proxmox");
-		argv[n - 1] = pve_ssdt;
-		argv[n++] = "--layout";
-		argv[n++] = "proxmox";
-		argv[n] = NULL;
-		if (step(s, "ssdt-proxmox", cmd_ssdt, argv) != OV_EXIT_OK)
-			return step_failed(s, "ssdt-proxmox");
+		r = write_tables(s, o, OV_VM_LAYOUT_PROXMOX, rom, in_dir(s, pve_ssdt, "ssdt-proxmox"));
+		if (r)
+			return r;
 		report(s, "         the same for Proxmox's layout (GPU behind 00:1c.0)\n"
 		       "         -> ssdt-proxmox/\n");
 	}

@@ -2,15 +2,14 @@
 /* optivfio ssdt: write the VM's ACPI tables (_ROM, fake battery), design.md §3. */
 #include "cli.h"
 #include "commands.h"
+#include "cmd-ssdt.h"
 #include "aml/guest-path.h"
 #include "aml/ssdt.h"
 #include "aml/ssdt-output.h"
+#include "aml/ssdt-build.h"
 #include "core/ctx.h"
-#include "core/fileio.h"
-#include "rom/rom.h"
 #include "vm/vm.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -184,68 +183,44 @@ static int resolve_gpu(struct ov_cli *cli, const struct ssdt_args *args, enum ov
 	return 0;
 }
 
-static void print_summary(const char *dir, const struct ov_ssdt_set *set,
-			  const struct ov_ssdt_manifest *m, bool dsl_wanted, bool dsl_made)
+void ov_cli_ssdt_summary(FILE *f, const char *dir, const struct ov_ssdt_set *set,
+			 const struct ov_ssdt_manifest *m, bool dsl_wanted, bool dsl_made)
 {
-	printf("_ROM on %s (%s)", m->gpu->path,
-	       m->gpu->create_device ? "the table declares the device" : "added to QEMU's node");
+	size_t rom_tables = set->count - (m->battery ? 1 : 0);
+
+	fprintf(f, "_ROM on %s (%s)", m->gpu->path,
+		m->gpu->create_device ? "the table declares the device" : "added to QEMU's node");
 	if (m->fw_cfg_name)
-		printf(", reading fw_cfg file %s\n", m->fw_cfg_name);
+		fprintf(f, ", reading fw_cfg file %s\n", m->fw_cfg_name);
 	else
-		printf(", ROM embedded in %zu table%s\n", set->count - (m->battery ? 1 : 0),
-		       set->count - (m->battery ? 1 : 0) == 1 ? "" : "s");
+		fprintf(f, ", ROM embedded in %zu table%s\n", rom_tables, rom_tables == 1 ? "" : "s");
 	for (size_t i = 0; i < set->count; i++)
-		printf("wrote %s/%s (%zu bytes)\n", dir, set->tables[i].file, set->tables[i].len);
-	printf("wrote %s/%s\n", dir, OV_SSDT_MANIFEST);
+		fprintf(f, "wrote %s/%s (%zu bytes)\n", dir, set->tables[i].file, set->tables[i].len);
+	fprintf(f, "wrote %s/%s\n", dir, OV_SSDT_MANIFEST);
 	if (dsl_wanted && !dsl_made)
-		printf("note: no .dsl written: iasl (acpica-tools) is not installed\n");
-	printf("\nQEMU arguments (in this order):\n");
+		fprintf(f, "note: no .dsl written: iasl (acpica-tools) is not installed\n");
+	fprintf(f, "\nQEMU arguments (in this order):\n");
 	for (size_t i = 0; i < set->count; i++)
-		printf("  -acpitable file=%s/%s\n", dir, set->tables[i].file);
+		fprintf(f, "  -acpitable file=%s/%s\n", dir, set->tables[i].file);
 	if (m->fw_cfg_name)
-		printf("  -fw_cfg name=%s,file=%s\n", m->fw_cfg_name, m->rom ? m->rom : "ROM");
-	printf("libvirt: each -acpitable as <qemu:arg> pairs in <qemu:commandline> "
-	       "(or <os><acpi><table type='raw'> on libvirt >= 11.2), <features><acpi/>");
+		fprintf(f, "  -fw_cfg name=%s,file=%s\n", m->fw_cfg_name, m->rom ? m->rom : "ROM");
+	fprintf(f, "libvirt: each -acpitable as <qemu:arg> pairs in <qemu:commandline> "
+		"(or <os><acpi><table type='raw'> on libvirt >= 11.2), <features><acpi/>");
 	if (m->fw_cfg_name)
-		printf(",\n  <sysinfo type='fwcfg'><entry name='%s' file='%s'/></sysinfo>",
-		       m->fw_cfg_name, m->rom ? m->rom : "ROM");
+		fprintf(f, ",\n  <sysinfo type='fwcfg'><entry name='%s' file='%s'/></sysinfo>",
+			m->fw_cfg_name, m->rom ? m->rom : "ROM");
 	if (m->battery != OV_BATTERY_NONE)
-		printf(",\n  and a USB tablet instead of the PS/2 mouse (battery: clicks get lost)");
-	printf("\n");
-}
-
-/* The VM is given these bytes as its ROM: a truncated or prefixed file would be served as is. */
-static int check_rom(struct ov_cli *cli, const char *file, const uint8_t *rom, size_t len)
-{
-	struct ov_rom_info *info = malloc(sizeof(*info));
-	bool strip;
-	int r;
-
-	if (!info) {
-		ov_cli_error("ssdt: out of memory");
-		return -ENOMEM;
-	}
-	r = ov_rom_check_usable(cli->ctx, rom, len, info);
-	strip = info->verdict == OV_ROM_NEEDS_STRIP;
-	free(info);
-	if (r == 0)
-		return 0;
-	ov_cli_error("ssdt: %s: not a usable ROM: %s", file, ov_ctx_error(cli->ctx));
-	if (!strip)	/* the reason already names rom strip */
-		ov_cli_hint(cli, "optivfio rom info %s says what is wrong with it", file);
-	return r;
+		fprintf(f, ",\n  and a USB tablet instead of the PS/2 mouse (battery: clicks get lost)");
+	fprintf(f, "\n");
 }
 
 int cmd_ssdt(struct ov_cli *cli, int argc, char **argv)
 {
 	struct ssdt_args args = { .machine = "q35", .mode = "fwcfg", .battery = "none" };
-	struct ov_ssdt_set set = { 0 };
-	struct ov_ssdt_manifest m = { 0 };
+	struct ov_ssdt_request req = { .battery = OV_BATTERY_NONE };
+	struct ov_ssdt_result res;
 	struct ov_gpu_target gpu;
-	enum ov_machine machine;
-	char dir[PATH_MAX], rom_abs[PATH_MAX];
-	uint8_t *rom = NULL;
-	size_t rom_len = 0;
+	char dir[PATH_MAX];
 	bool dsl_made = false;
 	int r, ret = OV_EXIT_FAILURE;
 
@@ -256,50 +231,31 @@ int cmd_ssdt(struct ov_cli *cli, int argc, char **argv)
 	r = parse_args(argc, argv, &args);
 	if (r)
 		return r;
-	if (ov_machine_parse(args.machine, &machine) < 0)
+	if (ov_machine_parse(args.machine, &req.machine) < 0)
 		return ov_cli_usage_error("ssdt ", "ssdt: --machine must be q35 or pc");
-	if (ov_battery_parse(args.battery, &m.battery) < 0)
+	if (ov_battery_parse(args.battery, &req.battery) < 0)
 		return ov_cli_usage_error("ssdt ", "ssdt: --battery must be none, absent or present");
 	if (!args.fw_cfg_name && strcmp(args.mode, "fwcfg") == 0)
 		args.fw_cfg_name = OV_FW_CFG_DEFAULT_NAME;
 	if (args.fw_cfg_name && ov_fw_cfg_name_check(cli->ctx, args.fw_cfg_name) < 0)
 		return ov_cli_usage_error("ssdt ", "ssdt: %s", ov_ctx_error(cli->ctx));
-	r = resolve_gpu(cli, &args, machine, &gpu);
+	r = resolve_gpu(cli, &args, req.machine, &gpu);
 	if (r)
 		return r;
 
-	if (args.rom) {
-		if (ov_read_file(cli->ctx, args.rom, &rom, &rom_len) < 0)
-			return ov_cli_error_ctx(cli, "ssdt: reading the ROM");
-		if (rom_len == 0) {
-			ov_cli_error("ssdt: %s: the ROM is empty", args.rom);
-			goto out;
-		}
-		if (!args.force && check_rom(cli, args.rom, rom, rom_len) < 0)
-			goto out;
-		if (!realpath(args.rom, rom_abs)) {
-			ov_cli_error("ssdt: %s: cannot resolve the path", args.rom);
-			goto out;
-		}
-		m.rom = rom_abs;
-	}
-
-	m.mode = args.mode;
-	m.gpu = &gpu;
-	m.fw_cfg_name = args.fw_cfg_name;
-	if (args.fw_cfg_name)
-		r = ov_ssdt_rom_fwcfg(cli->ctx, &gpu, args.fw_cfg_name, &set);
-	else
-		r = ov_ssdt_rom_embed(cli->ctx, &gpu, rom, rom_len, &set);
-	if (r == 0)
-		r = ov_ssdt_battery(cli->ctx, machine, m.battery, &set);
-	if (r == 0)
-		r = ov_ssdt_check_qemu_total(cli->ctx, &set);
-	if (r < 0) {
+	req.gpu = &gpu;
+	req.fw_cfg_name = args.fw_cfg_name;
+	req.rom_file = args.rom;
+	req.rom_unchecked = args.force;
+	if (ov_ssdt_build(cli->ctx, &req, &res) < 0) {
 		ov_cli_error_ctx(cli, "ssdt");
+		/* A prefixed ROM's reason names rom strip already. */
+		if (res.rom_unusable && !res.rom_needs_strip)
+			ov_cli_hint(cli, "optivfio rom info %s says what is wrong with it", args.rom);
 		goto out;
 	}
-	if (ov_ssdt_write_dir(cli->ctx, args.out, &set, &m, args.dsl, &dsl_made) < 0) {
+	if (ov_ssdt_write_dir(cli->ctx, args.out, &res.set, &res.manifest, args.dsl,
+			      &dsl_made) < 0) {
 		ov_cli_error_ctx(cli, "ssdt: writing the tables");
 		goto out;
 	}
@@ -307,17 +263,16 @@ int cmd_ssdt(struct ov_cli *cli, int argc, char **argv)
 		snprintf(dir, sizeof(dir), "%s", args.out);
 
 	if (cli->json) {
-		char *json = ov_ssdt_manifest_string(&set, &m);
+		char *json = ov_ssdt_manifest_string(&res.set, &res.manifest);
 
 		if (json)
 			fputs(json, stdout);
 		free(json);
 	} else if (cli->verbosity >= 0) {
-		print_summary(dir, &set, &m, args.dsl, dsl_made);
+		ov_cli_ssdt_summary(stdout, dir, &res.set, &res.manifest, args.dsl, dsl_made);
 	}
 	ret = OV_EXIT_OK;
 out:
-	free(rom);
-	ov_ssdt_set_free(&set);
+	ov_ssdt_result_clear(&res);
 	return ret;
 }
