@@ -3,6 +3,69 @@
 #include "cli.h"
 #include "json-out.h"
 
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/*
+ * On a terminal the lines fit 100 columns (fewer if the terminal is
+ * narrower); into a pipe or file each check stays one line, for grep.
+ */
+static size_t line_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) != 1)
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 && ws.ws_col < 100)
+		return ws.ws_col;
+	return 100;
+}
+
+/*
+ * Print @text from column @col on, wrapped at spaces to @width (0: not
+ * wrapped), every further line indented to @indent. A word longer than a
+ * line (a path) is printed whole.
+ */
+static void print_wrapped(const char *text, size_t width, size_t col, size_t indent)
+{
+	const char *p = text;
+	bool first = true;
+
+	while (*p) {
+		size_t word = strcspn(p, " ");
+
+		if (!first && width && col + 1 + word > width) {
+			printf("\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!first) {
+			putchar(' ');
+			col++;
+		}
+		fwrite(p, 1, word, stdout);
+		col += word;
+		first = false;
+		p += word;
+		while (*p == ' ')
+			p++;
+	}
+	putchar('\n');
+}
+
+/* SGR colours (ECMA-48 §8.3.117): PASS green, WARN yellow, FAIL red. */
+static const char *status_colour(enum ov_check_status st)
+{
+	switch (st) {
+	case OV_CHECK_PASS:
+		return "\033[32m";
+	case OV_CHECK_WARN:
+		return "\033[33m";
+	case OV_CHECK_FAIL:
+		return "\033[1;31m";
+	}
+	return "";
+}
+
 int ov_cli_print_checks(struct ov_cli *cli, const char *gpu,
 			const struct ov_check *checks, size_t n, const char *ready)
 {
@@ -31,11 +94,23 @@ int ov_cli_print_checks(struct ov_cli *cli, const char *gpu,
 		json_object_object_add(root, "checks", arr);
 		json_print(root);
 	} else {
+		bool colour = ov_cli_colour(cli);
+		size_t width = line_width();
+
 		for (size_t i = 0; i < n; i++) {
-			printf("%s  %-11s %s\n", ov_check_status_name(checks[i].status),
-			       checks[i].id, checks[i].reason);
-			if (*checks[i].fix)
-				printf("      fix: %s\n", checks[i].fix);
+			const char *name = ov_check_status_name(checks[i].status);
+			int w;
+
+			if (colour)
+				printf("%s%s\033[0m", status_colour(checks[i].status), name);
+			else
+				fputs(name, stdout);
+			w = printf("  %-11s ", checks[i].id);
+			print_wrapped(checks[i].reason, width, strlen(name) + (size_t)(w > 0 ? w : 0), 18);
+			if (*checks[i].fix) {
+				fputs("      fix: ", stdout);
+				print_wrapped(checks[i].fix, width, 11, 11);
+			}
 		}
 		if (n_fail)
 			printf("\nBlocked: %zu check%s FAILed; fix %s first.\n", n_fail,

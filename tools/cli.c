@@ -5,7 +5,9 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void verror(const char *fmt, va_list ap)
 {
@@ -201,4 +203,13 @@ int ov_cli_option_error(const char *cmd, int c, char **argv, const struct option
 		return ov_cli_unknown_option(cmd, opt, options);
 	}
 	return ov_cli_unknown_option(cmd, arg, options);
+}
+
+bool ov_cli_colour(const struct ov_cli *cli)
+{
+	const char *no_colour = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (cli->json || (no_colour && *no_colour) || (term && strcmp(term, "dumb") == 0))
+		return false;
+	return isatty(STDOUT_FILENO) == 1;
 }

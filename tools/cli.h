@@ -53,6 +53,12 @@ struct ov_bdf;
  */
 int ov_cli_parse_bdf(const char *cmd, const char *option, const char *arg, struct ov_bdf *ret);
 
+/*
+ * Colour in the text output: only when stdout is a terminal, NO_COLOR is
+ * unset or empty (no-color.org), TERM is not "dumb" and --json is not given.
+ */
+bool ov_cli_colour(const struct ov_cli *cli);
+
 /* True when argv has -h or --help before any "--". */
 bool ov_cli_wants_help(int argc, char **argv);
 

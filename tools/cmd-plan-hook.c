@@ -14,17 +14,37 @@
 #include <unistd.h>
 
 static const char hook_help[] =
-	"Usage: optivfio [--root DIR] hook install --domain NAME [--domain NAME...]\n"
-	"                                 [--gpu BDF] [--state-dir DIR] [--libvirt-version X.Y]\n"
-	"       optivfio [--root DIR] hook uninstall\n"
+	"Usage: optivfio [--root DIR] [--json] hook install --domain NAME [OPTIONS]\n"
+	"       optivfio [--root DIR] [--json] hook uninstall\n"
 	"\n"
-	"install: a libvirt qemu hook that runs 'optivfio host prepare' when one of the\n"
+	"  install     a libvirt qemu hook: 'optivfio host prepare' before the named\n"
+	"              domains start, 'optivfio host release' after they stop\n"
+	"  uninstall   remove optivfio's hook, nothing else\n"
+	"\n"
+	"'optivfio hook install --help' and 'optivfio hook uninstall --help' for each.\n";
+
+static const char hook_install_help[] =
+	"Usage: optivfio [--root DIR] [--json] hook install --domain NAME [--domain NAME...]\n"
+	"                [--gpu BDF] [--state-dir DIR] [--libvirt-version X.Y]\n"
+	"\n"
+	"Install a libvirt qemu hook that runs 'optivfio host prepare' when one of the\n"
 	"named domains is prepared (prepare/begin) and 'optivfio host release' after it\n"
 	"is released (release/end). libvirt >= 6.5: /etc/libvirt/hooks/qemu.d/optivfio;\n"
 	"older: /etc/libvirt/hooks/qemu. An existing hook that is not optivfio's is\n"
-	"never replaced. The version is probed with 'libvirtd --version' on this host\n"
-	"(assumed >= 6.5 under --root) unless given.\n"
-	"uninstall: removes optivfio's hook (recognised by its marker line), nothing else.\n";
+	"never replaced. libvirt reads its hooks when it starts: restart libvirtd.\n"
+	"\n"
+	"  --domain NAME            a domain whose GPU the hook hands over (repeat it)\n"
+	"  --gpu BDF                the GPU (default: the discrete GPU found then)\n"
+	"  --state-dir DIR          the journals' directory host prepare is given\n"
+	"  --libvirt-version X.Y    the layout to write for (default: 'libvirtd\n"
+	"                           --version'; 6.5 under --root)\n";
+
+static const char hook_uninstall_help[] =
+	"Usage: optivfio [--root DIR] [--json] hook uninstall\n"
+	"\n"
+	"Remove optivfio's libvirt hook (recognised by its marker line) from\n"
+	"/etc/libvirt/hooks/qemu.d/optivfio or /etc/libvirt/hooks/qemu; a hook that\n"
+	"is not optivfio's is left alone and named.\n";
 
 static bool parse_version(const char *s, int *major, int *minor)
 {
@@ -63,28 +83,41 @@ int cmd_hook(struct ov_cli *cli, int argc, char **argv)
 	struct ov_hook_opts o = { .domains = domains, .libvirt_major = -1 };
 	char self[PATH_MAX], done[PATH_MAX], foreign[512];
 	struct ov_bdf bdf;
+	const char *cmd;
 	bool install;
 	ssize_t n;
 	int c;
 
+	if (argc < 2 || (strcmp(argv[1], "install") && strcmp(argv[1], "uninstall"))) {
+		static const char *const actions[] = { "install", "uninstall" };
+		const char *best = argc < 2 ? NULL : ov_cli_suggest(argv[1], actions, 2);
+
+		if (ov_cli_wants_help(argc, argv)) {
+			fputs(hook_help, stdout);
+			return OV_EXIT_OK;
+		}
+		if (best)
+			return ov_cli_usage_error("hook ", "hook %s: unknown action; did you mean "
+						  "'%s'?", argv[1], best);
+		return ov_cli_usage_error("hook ", "hook: say install or uninstall");
+	}
+	install = strcmp(argv[1], "install") == 0;
+	cmd = install ? "hook install " : "hook uninstall ";
 	if (ov_cli_wants_help(argc, argv)) {
-		fputs(hook_help, stdout);
+		fputs(install ? hook_install_help : hook_uninstall_help, stdout);
 		return OV_EXIT_OK;
 	}
-	if (argc < 2 || (strcmp(argv[1], "install") && strcmp(argv[1], "uninstall")))
-		return ov_cli_usage_error("hook ", "hook: say install or uninstall");
-	install = strcmp(argv[1], "install") == 0;
 	optind = 0;
 	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
 	while ((c = getopt_long(argc - 1, argv + 1, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (o.n_domains == sizeof(domains) / sizeof(domains[0]))
-				return ov_cli_usage_error("hook ", "too many --domain");
+				return ov_cli_usage_error(cmd, "too many --domain");
 			domains[o.n_domains++] = optarg;
 			break;
 		case 'g':
-			if (ov_cli_parse_bdf("hook ", "--gpu", optarg, &bdf))
+			if (ov_cli_parse_bdf(cmd, "--gpu", optarg, &bdf))
 				return OV_EXIT_USAGE;
 			o.gpu = optarg;
 			break;
@@ -93,22 +126,22 @@ int cmd_hook(struct ov_cli *cli, int argc, char **argv)
 			break;
 		case 'V':
 			if (!parse_version(optarg, &o.libvirt_major, &o.libvirt_minor))
-				return ov_cli_usage_error("hook ", "--libvirt-version %s: want X.Y",
+				return ov_cli_usage_error(cmd, "--libvirt-version %s: want X.Y",
 							  optarg);
 			break;
 		default:
-			return ov_cli_option_error("hook ", c, argv + 1, options);
+			return ov_cli_option_error(cmd, c, argv + 1, options);
 		}
 	}
 	if (optind < argc - 1)
-		return ov_cli_usage_error("hook ", "unexpected argument '%s'",
+		return ov_cli_usage_error(cmd, "unexpected argument '%s'",
 					  argv[optind + 1]);
 
 	if (!install) {
 		size_t removed;
 
 		if (o.n_domains || o.gpu || o.state_dir || o.libvirt_major >= 0)
-			return ov_cli_usage_error("hook ", "hook uninstall takes no options");
+			return ov_cli_usage_error(cmd, "hook uninstall takes no options");
 		if (ov_hook_uninstall(cli->ctx, &removed, foreign, sizeof(foreign)) < 0)
 			return ov_cli_error_ctx(cli, "hook uninstall");
 		if (cli->json) {
@@ -127,7 +160,7 @@ int cmd_hook(struct ov_cli *cli, int argc, char **argv)
 	}
 
 	if (!o.n_domains)
-		return ov_cli_usage_error("hook ", "hook install: name the domains with --domain");
+		return ov_cli_usage_error(cmd, "hook install: name the domains with --domain");
 	if (o.libvirt_major < 0 && (*ov_ctx_root(cli->ctx) ||
 				    !probe_version(&o.libvirt_major, &o.libvirt_minor))) {
 		o.libvirt_major = 6;

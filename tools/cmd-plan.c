@@ -23,25 +23,71 @@
 static const char host_help[] =
 	"Usage: optivfio [--root DIR] [--json] host prepare|release|reset [OPTIONS]\n"
 	"\n"
-	"  prepare   the GPU to vfio-pci; its HDMI audio function to driver_override=none\n"
-	"            and unbound; vfio_pci loaded. Journaled, so release can undo it.\n"
-	"  release   undo prepare exactly, from its journal.\n"
-	"  reset     the laptop GPU reset: power the GPU off and on, unload the modules that\n"
-	"            hold it, remove it and its port from the bus, rescan, load them again,\n"
-	"            nvidia-smi --gpu-reset. Shown only, unless --yes.\n"
+	"  prepare   hand the GPU to vfio-pci for a VM, journaled\n"
+	"  release   undo prepare exactly, from its journal\n"
+	"  reset     the laptop GPU reset; shown only, unless --yes\n"
 	"\n"
 	"Every step is checked before and verified after; a failing step rolls back\n"
-	"the steps before it. Refused (nothing changed) when the GPU is the boot VGA,\n"
-	"drives a display, is held open (/dev/nvidia*), has no IOMMU group, or shares\n"
-	"its group with a device that is not part of it.\n"
-	"\n"
-	"  --gpu BDF          the GPU (default: the discrete GPU found)\n"
-	"  -n, --dry-run      print the plan, change nothing\n"
-	"  -y, --yes          really run host reset\n"
-	"  --state-dir DIR    where journals live (default /run/optivfio under the root:\n"
+	"the steps before it. 'optivfio host ACTION --help' for each action.\n";
+
+/* What every action says about refusals and --root. */
+#define HOST_COMMON_OPTIONS \
+	"  --gpu BDF          the GPU (default: the discrete GPU found)\n" \
+	"  -n, --dry-run      print the plan, change nothing\n" \
+	"  --state-dir DIR    where journals live (default /run/optivfio under the root:\n" \
 	"                     a reboot forgets them, as it gives the GPU back)\n"
+#define HOST_FOOTER \
+	"\n" \
+	"Under --root the kernel's effects are emulated on the tree (tests, snapshots).\n"
+
+static const char host_prepare_help[] =
+	"Usage: optivfio [--root DIR] [--json] host prepare [--gpu BDF] [--dry-run]\n"
+	"                [--state-dir DIR]\n"
 	"\n"
-	"Under --root the kernel's effects are emulated on the tree (tests, snapshots).\n";
+	"Bind the GPU to vfio-pci; set its HDMI audio function's driver_override to\n"
+	"none and unbind it; load vfio_pci. Every step goes into a journal, so\n"
+	"'optivfio host release' can undo exactly what was done. Refused (nothing\n"
+	"changed) when the GPU is the boot VGA, drives a display, is held open\n"
+	"(/dev/nvidia*), has no IOMMU group, or shares its group with a device that\n"
+	"is not part of it.\n"
+	"\n"
+	HOST_COMMON_OPTIONS
+	HOST_FOOTER;
+
+static const char host_release_help[] =
+	"Usage: optivfio [--root DIR] [--json] host release [--gpu BDF] [--dry-run]\n"
+	"                [--state-dir DIR]\n"
+	"\n"
+	"Undo 'optivfio host prepare' from its journal: the GPU and its audio\n"
+	"function get back the drivers and driver_override they had. A prepare that\n"
+	"was interrupted (crash, power loss) is undone the same way.\n"
+	"\n"
+	HOST_COMMON_OPTIONS
+	HOST_FOOTER;
+
+static const char host_reset_help[] =
+	"Usage: optivfio [--root DIR] [--json] host reset [--gpu BDF] [--dry-run] [--yes]\n"
+	"                [--state-dir DIR]\n"
+	"\n"
+	"The laptop GPU reset, for a GPU left unusable by a VM: power it off and on,\n"
+	"unload the modules that hold it, remove it and its port from the bus,\n"
+	"rescan, load the modules again and ask nvidia-smi to reset it. Without\n"
+	"--yes the plan is shown and nothing runs. Refused while the GPU is prepared.\n"
+	"\n"
+	HOST_COMMON_OPTIONS
+	"  -y, --yes          really run it\n"
+	HOST_FOOTER;
+
+static const char *host_action_help(const char *action)
+{
+	if (strcmp(action, "prepare") == 0)
+		return host_prepare_help;
+	if (strcmp(action, "release") == 0)
+		return host_release_help;
+	if (strcmp(action, "reset") == 0)
+		return host_reset_help;
+	return host_help;
+}
 
 struct host_opts {
 	const char *action;
@@ -62,8 +108,11 @@ static int parse_host(int argc, char **argv, struct host_opts *o)
 	};
 	int c;
 
+	static const char *const actions[] = { "prepare", "release", "reset" };
+	char cmd[32];
+
 	memset(o, 0, sizeof(*o));
-	if (argc < 2 || ov_cli_wants_help(argc, argv) || argv[1][0] == '-') {
+	if (argc < 2 || argv[1][0] == '-') {
 		if (ov_cli_wants_help(argc, argv)) {
 			fputs(host_help, stdout);
 			return -1;
@@ -72,15 +121,26 @@ static int parse_host(int argc, char **argv, struct host_opts *o)
 	}
 	o->action = argv[1];
 	if (strcmp(o->action, "prepare") && strcmp(o->action, "release") &&
-	    strcmp(o->action, "reset"))
+	    strcmp(o->action, "reset")) {
+		const char *best = ov_cli_suggest(o->action, actions, 3);
+
+		if (best)
+			return ov_cli_usage_error("host ", "host %s: unknown action; did you mean "
+						  "'%s'?", o->action, best);
 		return ov_cli_usage_error("host ", "host %s: unknown action (prepare, release, "
 					  "reset)", o->action);
+	}
+	if (ov_cli_wants_help(argc, argv)) {
+		fputs(host_action_help(o->action), stdout);
+		return -1;
+	}
+	snprintf(cmd, sizeof(cmd), "host %s ", o->action);
 	optind = 0;
 	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
 	while ((c = getopt_long(argc - 1, argv + 1, ":nyh", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
-			if (ov_cli_parse_bdf("host ", "--gpu", optarg, &o->want))
+			if (ov_cli_parse_bdf(cmd, "--gpu", optarg, &o->want))
 				return OV_EXIT_USAGE;
 			o->has_gpu = true;
 			break;
@@ -94,11 +154,11 @@ static int parse_host(int argc, char **argv, struct host_opts *o)
 			o->state_dir = optarg;
 			break;
 		default:
-			return ov_cli_option_error("host ", c, argv + 1, options);
+			return ov_cli_option_error(cmd, c, argv + 1, options);
 		}
 	}
 	if (optind < argc - 1)
-		return ov_cli_usage_error("host ", "unexpected argument '%s'",
+		return ov_cli_usage_error(cmd, "unexpected argument '%s'",
 					  argv[optind + 1]);
 	return 0;
 }
