@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "json-out.h"
 #include "cmd-ssdt.h"
+#include "cmd-vm.h"
 #include "plan-text.h"
 #include "aml/guest-path.h"
 #include "aml/ssdt-build.h"
@@ -129,19 +130,6 @@ static const char *in_dir(struct setup *s, char *buf, const char *name)
 	return buf;
 }
 
-/*
- * A step whose stdout is its log (doctor, rom, ssdt, vm libvirt): both
- * streams in DIR/logs/NAME.txt. Returns the command's exit code.
- */
-static int step(struct setup *s, const char *name, int (*fn)(struct ov_cli *, int, char **),
-		char **argv)
-{
-	char log[PATH_MAX + 32];
-
-	snprintf(log, sizeof(log), "%s/logs/%s.txt", s->abs, name);
-	return run_captured(s, log, log, fn, argv);
-}
-
 /* A step whose stdout is an artifact (QEMU arguments, a plan): DIR/FILE. */
 static int step_to_file(struct setup *s, const char *name, const char *file,
 			int (*fn)(struct ov_cli *, int, char **), char **argv)
@@ -232,6 +220,8 @@ static int find_gpu(struct setup *s, const struct ov_bdf *want)
 	ov_gpu_group_free(g);
 	return 0;
 }
+
+enum { VM_LIBVIRT, VM_QEMU, VM_PROXMOX };
 
 struct setup_opts {
 	const char *gpu, *rom, *rom_bar, *domain_xml, *mode, *battery, *vmid, *qemu_version;
@@ -572,6 +562,79 @@ static int write_tables(struct setup *s, const struct setup_opts *o, enum ov_vm_
 	return 0;
 }
 
+/*
+ * One vm output (tools/cmd-vm.h) with its talk in DIR/logs/@step.txt and
+ * the configuration in DIR/@file (NULL: the output names its own file).
+ */
+static int vm_step(struct setup *s, const char *step, const char *file, int kind,
+		   const struct ov_cli_vm_opts *vo)
+{
+	struct ov_cli quiet = *s->cli;		/* the files are text, whatever --json says */
+	char failed[64], path[PATH_MAX];
+	struct ov_cli_vm_report rep = { .failed = failed };
+	int r = OV_EXIT_FAILURE;
+
+	quiet.json = false;
+	snprintf(failed, sizeof(failed), "setup: step '%s' failed: ", step);
+	rep.log = open_log(s, step);
+	rep.out = file ? fopen(in_dir(s, path, file), "we") : NULL;
+	if (!rep.log || (file && !rep.out))
+		ov_cli_error("setup: %s: %s", file ? file : "logs", strerror(errno));
+	else if (kind == VM_LIBVIRT)
+		r = ov_cli_vm_libvirt(&quiet, vo, &rep);
+	else
+		r = ov_cli_vm_lines(&quiet, vo, kind == VM_PROXMOX, &rep);
+	if (rep.out && fclose(rep.out) != 0 && r == OV_EXIT_OK)
+		r = ov_cli_error("setup: %s: %s", file, strerror(errno));
+	if (rep.log)
+		fclose(rep.log);
+	return r;
+}
+
+static int write_domain(struct setup *s, const struct setup_opts *o, const char *ssdt,
+			const char *mxm)
+{
+	char file[PATH_MAX];
+	struct ov_cli_vm_opts vo = {
+		.domain_xml = o->domain_xml, .gpu = s->gpu, .ssdt_dir = ssdt,
+		.battery = o->battery && strcmp(o->battery, "none") != 0,
+		.rom_bar = o->rom_bar ? mxm : NULL, .output = in_dir(s, file, "domain.xml"),
+	};
+
+	if (vm_step(s, "vm", NULL, VM_LIBVIRT, &vo) != OV_EXIT_OK)
+		return OV_EXIT_FAILURE;
+	report(s, "VM:      libvirt domain patched (GPU at 01:00.0 behind a root port at "
+	       "00:01.0, hotplug off, subsystem ids, tables)\n         -> domain.xml\n");
+	return 0;
+}
+
+static int write_commands(struct setup *s, const struct setup_opts *o, const char *ssdt,
+			  const char *pve_ssdt, const char *mxm)
+{
+	char vars[PATH_MAX];
+	struct ov_cli_vm_opts vo = {
+		.gpu = s->gpu, .ssdt_dir = ssdt,
+		.battery = o->battery && strcmp(o->battery, "none") != 0,
+		.rom_bar = o->rom_bar ? mxm : NULL, .ovmf_vars = in_dir(s, vars, "OVMF_VARS.fd"),
+	};
+	int r;
+
+	r = copy_ovmf_vars(s, vars);
+	if (r == 0)
+		r = vm_step(s, "qemu", "qemu-args.txt", VM_QEMU, &vo);
+	if (r)
+		return r;
+	vo.ssdt_dir = pve_ssdt;
+	vo.ovmf_vars = NULL;
+	vo.vmid = o->vmid ? o->vmid : "100";
+	if (vm_step(s, "proxmox", "proxmox.conf", VM_PROXMOX, &vo) != OV_EXIT_OK)
+		return OV_EXIT_FAILURE;
+	report(s, "VM:      a QEMU command and Proxmox lines (no --domain-xml given)\n"
+	       "         -> qemu-args.txt (a shell command; add --disk/--cdrom with\n"
+	       "            `optivfio vm qemu`), OVMF_VARS.fd, proxmox.conf\n");
+	return 0;
+}
+
 /* Append "--name value" to an argv under construction when value is set. */
 static void opt(char **argv, int *n, const char *name, const char *value)
 {
@@ -584,12 +647,10 @@ static void opt(char **argv, int *n, const char *name, const char *value)
 static int pipeline(struct setup *s, const struct setup_opts *o)
 {
 	char rom[PATH_MAX], ssdt[PATH_MAX], pve_ssdt[PATH_MAX], file[PATH_MAX], line[512];
-	char vars[PATH_MAX], mxm[PATH_MAX], why[1200];
+	char mxm[PATH_MAX], why[1200];
 	char *argv[32];
-	bool battery = o->battery && strcmp(o->battery, "none") != 0;
-	int n, r;
-
 	struct ov_bdf want;
+	int n, r;
 
 	if (o->gpu)
 		ov_bdf_parse(o->gpu, &want);	/* checked by parse() */
@@ -638,51 +699,9 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 	}
 
 	/* 4. the VM: a patched domain, or QEMU and Proxmox snippets. */
-	if (o->domain_xml) {
-		in_dir(s, file, "domain.xml");
-		n = 0;
-		argv[n++] = "vm";
-		argv[n++] = "libvirt";
-		opt(argv, &n, "--domain-xml", o->domain_xml);
-		opt(argv, &n, "--gpu", s->gpu);
-		opt(argv, &n, "--ssdt-dir", ssdt);
-		if (battery)
-			argv[n++] = "--battery";
-		opt(argv, &n, "--rom-bar", o->rom_bar ? mxm : NULL);
-		opt(argv, &n, "-o", file);
-		argv[n] = NULL;
-		if (step(s, "vm", cmd_vm, argv) != OV_EXIT_OK)
-			return step_failed(s, "vm");
-		report(s, "VM:      libvirt domain patched (GPU at 01:00.0 behind a root port at "
-		       "00:01.0, hotplug off, subsystem ids, tables)\n         -> domain.xml\n");
-	} else {
-		const char *kinds[] = { "qemu", "proxmox" };
-		const char *files[] = { "qemu-args.txt", "proxmox.conf" };
-
-		r = copy_ovmf_vars(s, in_dir(s, vars, "OVMF_VARS.fd"));
-		if (r)
-			return r;
-		for (int k = 0; k < 2; k++) {
-			n = 0;
-			argv[n++] = "vm";
-			argv[n++] = (char *)kinds[k];
-			opt(argv, &n, "--gpu", s->gpu);
-			opt(argv, &n, "--ssdt-dir", k == 1 ? pve_ssdt : ssdt);
-			if (battery)
-				argv[n++] = "--battery";
-			if (k == 0)
-				opt(argv, &n, "--ovmf-vars", vars);
-			opt(argv, &n, "--rom-bar", o->rom_bar ? mxm : NULL);
-			if (k == 1)
-				opt(argv, &n, "--vmid", o->vmid ? o->vmid : "100");
-			argv[n] = NULL;
-			if (step_to_file(s, kinds[k], files[k], cmd_vm, argv) != OV_EXIT_OK)
-				return step_failed(s, kinds[k]);
-		}
-		report(s, "VM:      a QEMU command and Proxmox lines (no --domain-xml given)\n"
-		       "         -> qemu-args.txt (a shell command; add --disk/--cdrom with\n"
-		       "            `optivfio vm qemu`), OVMF_VARS.fd, proxmox.conf\n");
-	}
+	r = o->domain_xml ? write_domain(s, o, ssdt, mxm) : write_commands(s, o, ssdt, pve_ssdt, mxm);
+	if (r)
+		return r;
 
 	/* 5. the host plan, printed only. */
 	r = plan_prepare(s, why, sizeof(why));

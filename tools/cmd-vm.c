@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 #include "commands.h"
+#include "cmd-vm.h"
 #include "core/bdf.h"
 #include "core/ctx.h"
 #include "core/fileio.h"
@@ -13,6 +14,7 @@
 #include "vm/vm.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -26,20 +28,6 @@ enum {
 	OPT_SUB_VENDOR, OPT_SUB_DEVICE, OPT_DOMAIN_XML, OPT_REMOVE, OPT_VMID,
 	OPT_HIDE, OPT_NAME, OPT_MEMORY, OPT_CPUS, OPT_OVMF_CODE, OPT_OVMF_VARS, OPT_DISK,
 	OPT_CDROM,
-};
-
-/* Options every vm command shares: where the configuration comes from. */
-struct vm_opts {
-	const char *gpu, *ssdt_dir, *rom_bar, *libvirt_version;
-	const char *sub_vendor, *sub_device, *hide;
-	bool battery;
-	/* libvirt */
-	const char *domain_xml, *output;
-	bool remove;
-	/* qemu */
-	const char *name, *memory, *cpus, *ovmf_code, *ovmf_vars, *disk, *cdrom;
-	/* proxmox */
-	const char *vmid;
 };
 
 /* What the configuration points into; freed by vm_build_free(). */
@@ -76,10 +64,56 @@ static bool parse_id16(const char *s, uint16_t *ret)
 	return true;
 }
 
-static void warn(struct ov_cli *cli, const char *msg)
+/* The command's own streams: errors as they are, talk on stderr. */
+static const struct ov_cli_vm_report own_streams = { .failed = "" };
+
+static FILE *talk(const struct ov_cli_vm_report *rep)
+{
+	return rep->log ? rep->log : stderr;
+}
+
+static void warn(struct ov_cli *cli, const struct ov_cli_vm_report *rep, const char *msg)
 {
 	if (cli->verbosity >= 0)
-		fprintf(stderr, "optivfio: warning: %s\n", msg);
+		fprintf(talk(rep), "optivfio: warning: %s\n", msg);
+}
+
+static void hint(struct ov_cli *cli, const struct ov_cli_vm_report *rep, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void hint(struct ov_cli *cli, const struct ov_cli_vm_report *rep, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cli->verbosity < 0)
+		return;
+	fputs("  hint: ", talk(rep));
+	va_start(ap, fmt);
+	vfprintf(talk(rep), fmt, ap);
+	va_end(ap);
+	fputc('\n', talk(rep));
+}
+
+/* The one error line, after the caller's prefix ("setup: step 'vm' failed: "). */
+static int fail(const struct ov_cli_vm_report *rep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(const struct ov_cli_vm_report *rep, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ov_cli_error("%s%s", rep->failed, msg);
+}
+
+static int fail_ctx(struct ov_cli *cli, const struct ov_cli_vm_report *rep, const char *what)
+{
+	const char *msg = *ov_ctx_error(cli->ctx) ? ov_ctx_error(cli->ctx) : "unknown error";
+
+	return what ? fail(rep, "%s: %s", what, msg) : fail(rep, "%s", msg);
 }
 
 /* The running libvirt's version: `virsh --version`, when virsh exists. */
@@ -98,8 +132,8 @@ static bool probe_libvirt_version(unsigned *ret)
 }
 
 /* GPU BDF and subsystem ids: options first, then the host model. */
-static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_config *cfg,
-		    char sibling[OV_BDF_STRLEN])
+static int host_gpu(struct ov_cli *cli, const struct ov_cli_vm_opts *o, struct ov_vm_config *cfg,
+		    char sibling[OV_BDF_STRLEN], const struct ov_cli_vm_report *rep)
 {
 	const struct ov_pci_dev *sib[8];
 	struct ov_bdf want;
@@ -134,8 +168,8 @@ static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_co
 		r = ov_host_pick_dgpu(cli->ctx, host, have_want ? &want : NULL, &dev);
 	if (r < 0) {
 		ov_host_free(host);
-		ov_cli_error_ctx(cli, "finding the GPU");
-		ov_cli_hint(cli, "give it as --gpu BDF --sub-vendor ID --sub-device ID");
+		fail_ctx(cli, rep, "finding the GPU");
+		hint(cli, rep, "give it as --gpu BDF --sub-vendor ID --sub-device ID");
 		return OV_EXIT_FAILURE;
 	}
 	cfg->host_gpu = dev->bdf;
@@ -147,8 +181,8 @@ static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_co
 		if (!dev->ids_known || dev->subsys_vendor == 0 ||
 		    dev->subsys_vendor == 0xffff) {
 			ov_host_free(host);
-			ov_cli_error("%s: cannot read its subsystem ids", bdf);
-			ov_cli_hint(cli, "give them as --sub-vendor ID --sub-device ID "
+			fail(rep, "%s: cannot read its subsystem ids", bdf);
+			hint(cli, rep, "give them as --sub-vendor ID --sub-device ID "
 				    "(lspci -nn -s %s -vv shows them)", bdf);
 			return OV_EXIT_FAILURE;
 		}
@@ -160,8 +194,8 @@ static int host_gpu(struct ov_cli *cli, const struct vm_opts *o, struct ov_vm_co
 	return 0;
 }
 
-static int build_config(struct ov_cli *cli, const struct vm_opts *o, struct vm_build *b,
-			bool want_version, enum ov_vm_layout layout)
+static int build_config(struct ov_cli *cli, const struct ov_cli_vm_opts *o, struct vm_build *b,
+			bool want_version, enum ov_vm_layout layout, const struct ov_cli_vm_report *rep)
 {
 	struct ov_vm_config *cfg = &b->cfg;
 	int r;
@@ -184,23 +218,23 @@ static int build_config(struct ov_cli *cli, const struct vm_opts *o, struct vm_b
 			b->version_assumed = true;
 		}
 	}
-	r = host_gpu(cli, o, cfg, b->sibling);
+	r = host_gpu(cli, o, cfg, b->sibling, rep);
 	if (r)
 		return r;
 	if (o->rom_bar) {
 		/* libvirt and QEMU want an absolute path (facts §4.5). */
 		if (!realpath(o->rom_bar, b->rom_bar))
-			return ov_cli_error("--rom-bar %s: %s", o->rom_bar,
+			return fail(rep, "--rom-bar %s: %s", o->rom_bar,
 					    strerror(errno));
 		cfg->rom_bar_file = b->rom_bar;
 	}
 	cfg->battery = o->battery;
 	if (o->ssdt_dir) {
 		if (ov_vm_ssdt_manifest_load(cli->ctx, o->ssdt_dir, &b->manifest) < 0)
-			return ov_cli_error_ctx(cli, "--ssdt-dir");
+			return fail_ctx(cli, rep, "--ssdt-dir");
 		b->have_manifest = true;
 		if (ov_vm_check_layout(cli->ctx, &b->manifest, layout) < 0)
-			return ov_cli_error_ctx(cli, o->ssdt_dir);
+			return fail_ctx(cli, rep, o->ssdt_dir);
 		cfg->acpi_tables = (const char *const *)b->manifest.tables;
 		cfg->n_tables = b->manifest.n_tables;
 		cfg->fwcfg_name = b->manifest.fw_cfg_name;
@@ -211,10 +245,10 @@ static int build_config(struct ov_cli *cli, const struct vm_opts *o, struct vm_b
 	return 0;
 }
 
-static void print_notes(struct ov_cli *cli, struct ov_vm_notes *notes)
+static void print_notes(struct ov_cli *cli, struct ov_vm_notes *notes, const struct ov_cli_vm_report *rep)
 {
 	for (size_t i = 0; i < notes->n; i++)
-		warn(cli, notes->lines[i]);
+		warn(cli, rep, notes->lines[i]);
 }
 
 static void add_version(json_object *j, const struct vm_build *b)
@@ -236,7 +270,7 @@ static bool same_file(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
-static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
+int ov_cli_vm_libvirt(struct ov_cli *cli, const struct ov_cli_vm_opts *o, const struct ov_cli_vm_report *rep)
 {
 	struct ov_vm_notes notes = { NULL, 0 };
 	struct vm_build b;
@@ -254,14 +288,14 @@ static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
 					  "(the input is never changed)");
 	memset(&b, 0, sizeof(b));
 	if (!o->remove) {
-		r = build_config(cli, o, &b, true, OV_VM_LAYOUT_MIRROR);
+		r = build_config(cli, o, &b, true, OV_VM_LAYOUT_MIRROR, rep);
 		if (r) {
 			vm_build_free(&b);
 			return r;
 		}
 	}
 	if (ov_read_file(cli->ctx, o->domain_xml, &in, &len) < 0) {
-		rc = ov_cli_error_ctx(cli, "--domain-xml");
+		rc = fail_ctx(cli, rep, "--domain-xml");
 		goto out;
 	}
 	if (o->remove)
@@ -271,24 +305,24 @@ static int run_libvirt(struct ov_cli *cli, const struct vm_opts *o)
 		r = ov_vm_libvirt_patch(cli->ctx, (const char *)in, len, &b.cfg, &notes,
 					&out, &out_len);
 	if (r < 0) {
-		rc = ov_cli_error_ctx(cli, o->domain_xml);
+		rc = fail_ctx(cli, rep, o->domain_xml);
 		goto out;
 	}
 	if (ov_write_file_atomic(cli->ctx, o->output, out, out_len, 0644) < 0) {
-		rc = ov_cli_error_ctx(cli, "-o");
+		rc = fail_ctx(cli, rep, "-o");
 		goto out;
 	}
-	print_notes(cli, &notes);
+	print_notes(cli, &notes, rep);
 	if (b.version_assumed)
-		warn(cli, "libvirt version unknown, assumed 9.0.0 (Debian 12); "
+		warn(cli, rep, "libvirt version unknown, assumed 9.0.0 (Debian 12); "
 		     "set it with --libvirt-version");
 	if (!was_patched)
-		warn(cli, "the domain carries no optivfio patch: written unchanged");
+		warn(cli, rep, "the domain carries no optivfio patch: written unchanged");
 	if (*b.sibling)
 		/* seed "Not passing through the HDMI Audio"; VFIO needs the whole
 		 * IOMMU group away from host drivers. */
-		ov_cli_hint(
-			cli,
+		hint(
+			cli, rep,
 			"keep %s (the GPU's other function) away from vfio-pci and "
 			"its host driver: driver_override 'none' (optivfio host prepare)",
 			b.sibling);
@@ -320,7 +354,8 @@ out:
 }
 
 /* Lines as JSON {"KEY": [...]} or one per line (QEMU: pairs with "\"). */
-static void print_strv(struct ov_cli *cli, const char *key, char **v, size_t n, bool qemu)
+static void print_strv(struct ov_cli *cli, FILE *out, const char *key, char **v, size_t n,
+		       bool qemu)
 {
 	if (cli->json) {
 		json_object *j = json_object_new_object(), *arr = json_object_new_array();
@@ -328,44 +363,44 @@ static void print_strv(struct ov_cli *cli, const char *key, char **v, size_t n, 
 		for (size_t i = 0; i < n; i++)
 			json_object_array_add(arr, json_object_new_string(v[i]));
 		json_object_object_add(j, key, arr);
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		fprintf(out, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(j);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!qemu) {
-			puts(v[i]);
+			fprintf(out, "%s\n", v[i]);
 			continue;
 		}
 		/* An option and its value per line, ready for a shell script. */
 		char *q = ov_vm_shell_quote(v[i]);
 
-		fputs(q ? q : "''", stdout);
+		fputs(q ? q : "''", out);
 		free(q);
 		if (v[i][0] == '-' && i + 1 < n && v[i + 1][0] != '-') {
-			putchar(' ');
+			fputc(' ', out);
 			continue;
 		}
-		fputs(i + 1 < n ? " \\\n" : "\n", stdout);
+		fputs(i + 1 < n ? " \\\n" : "\n", out);
 	}
 }
 
 /* @path made absolute against the working directory (QEMU may run elsewhere). */
-static int absolute(const char *what, const char *path, char buf[PATH_MAX])
+static int absolute(const char *what, const char *path, char buf[PATH_MAX], const struct ov_cli_vm_report *rep)
 {
 	char cwd[PATH_MAX];
 
 	if (path[0] == '/') {
 		if (strlen(path) >= PATH_MAX)
-			return ov_cli_error("%s %s: path too long", what, path);
+			return fail(rep, "%s %s: path too long", what, path);
 		strcpy(buf, path);
 		return 0;
 	}
 	if (!getcwd(cwd, sizeof(cwd)))
-		return ov_cli_error("%s: the working directory: %s", what, strerror(errno));
+		return fail(rep, "%s: the working directory: %s", what, strerror(errno));
 	if ((size_t)snprintf(buf, PATH_MAX, "%s/%s", cwd, path) >= PATH_MAX)
-		return ov_cli_error("%s %s: path too long", what, path);
+		return fail(rep, "%s %s: path too long", what, path);
 	return 0;
 }
 
@@ -385,15 +420,16 @@ static bool parse_count(const char *s, unsigned lo, unsigned hi, unsigned *ret)
 }
 
 /* An input file of the VM: it must be there, and is given to QEMU absolute. */
-static int vm_input(const char *what, const char *path, char buf[PATH_MAX])
+static int vm_input(const char *what, const char *path, char buf[PATH_MAX], const struct ov_cli_vm_report *rep)
 {
 	if (!realpath(path, buf))
-		return ov_cli_error("%s %s: %s", what, path, strerror(errno));
+		return fail(rep, "%s %s: %s", what, path, strerror(errno));
 	return 0;
 }
 
 /* How `vm qemu` starts the VM: firmware, memory, CPUs, disks. */
-static int qemu_machine(struct ov_cli *cli, const struct vm_opts *o, struct vm_build *b)
+static int qemu_machine(struct ov_cli *cli, const struct ov_cli_vm_opts *o, struct vm_build *b,
+			const struct ov_cli_vm_report *rep)
 {
 	struct ov_vm_qemu_machine *m = &b->qemu;
 	char name_vars[PATH_MAX];
@@ -406,25 +442,25 @@ static int qemu_machine(struct ov_cli *cli, const struct vm_opts *o, struct vm_b
 	if (o->cpus && !parse_count(o->cpus, 1, 255, &m->cpus))
 		return ov_cli_usage_error("vm qemu ", "--cpus: 1 to 255, got %s", o->cpus);
 	if (o->ovmf_code) {
-		r = vm_input("--ovmf-code", o->ovmf_code, b->ovmf_code);
+		r = vm_input("--ovmf-code", o->ovmf_code, b->ovmf_code, rep);
 		if (r)
 			return r;
 	} else if (ov_vm_ovmf_find(cli->ctx, b->ovmf_code, sizeof(b->ovmf_code)) < 0) {
-		ov_cli_error_ctx(cli, "vm qemu");
-		ov_cli_hint(cli, "install it (Debian/Ubuntu: apt install ovmf) or give "
+		fail_ctx(cli, rep, "vm qemu");
+		hint(cli, rep, "install it (Debian/Ubuntu: apt install ovmf) or give "
 			    "--ovmf-code FILE");
 		return OV_EXIT_FAILURE;
 	}
 	m->ovmf_code = b->ovmf_code;
 	snprintf(name_vars, sizeof(name_vars), "%s_VARS.fd", m->name);
-	r = absolute("--ovmf-vars", o->ovmf_vars ? o->ovmf_vars : name_vars, b->ovmf_vars);
+	r = absolute("--ovmf-vars", o->ovmf_vars ? o->ovmf_vars : name_vars, b->ovmf_vars, rep);
 	if (r)
 		return r;
 	m->ovmf_vars = b->ovmf_vars;
 	b->vars_missing = stat(b->ovmf_vars, &st) != 0;
-	if (o->disk && (r = vm_input("--disk", o->disk, b->disk)))
+	if (o->disk && (r = vm_input("--disk", o->disk, b->disk, rep)))
 		return r;
-	if (o->cdrom && (r = vm_input("--cdrom", o->cdrom, b->cdrom)))
+	if (o->cdrom && (r = vm_input("--cdrom", o->cdrom, b->cdrom, rep)))
 		return r;
 	m->disk = o->disk ? b->disk : NULL;
 	m->cdrom = o->cdrom ? b->cdrom : NULL;
@@ -432,7 +468,8 @@ static int qemu_machine(struct ov_cli *cli, const struct vm_opts *o, struct vm_b
 	return 0;
 }
 
-static int run_qemu_or_proxmox(struct ov_cli *cli, const struct vm_opts *o, bool proxmox)
+int ov_cli_vm_lines(struct ov_cli *cli, const struct ov_cli_vm_opts *o, bool proxmox,
+		    const struct ov_cli_vm_report *rep)
 {
 	struct vm_build b;
 	char **v = NULL;
@@ -456,9 +493,9 @@ static int run_qemu_or_proxmox(struct ov_cli *cli, const struct vm_opts *o, bool
 						  o->vmid);
 	}
 	r = build_config(cli, o, &b, false,
-			 proxmox ? OV_VM_LAYOUT_PROXMOX : OV_VM_LAYOUT_MIRROR);
+			 proxmox ? OV_VM_LAYOUT_PROXMOX : OV_VM_LAYOUT_MIRROR, rep);
 	if (r == 0 && !proxmox)
-		r = qemu_machine(cli, o, &b);
+		r = qemu_machine(cli, o, &b, rep);
 	if (r) {
 		vm_build_free(&b);
 		return r;
@@ -467,21 +504,21 @@ static int run_qemu_or_proxmox(struct ov_cli *cli, const struct vm_opts *o, bool
 		    : ov_vm_qemu_args(cli->ctx, &b.cfg, &v, &n);
 	if (r < 0) {
 		vm_build_free(&b);
-		return ov_cli_error_ctx(cli, proxmox ? "vm proxmox" : "vm qemu");
+		return fail_ctx(cli, rep, proxmox ? "vm proxmox" : "vm qemu");
 	}
-	print_strv(cli, proxmox ? "lines" : "args", v, n, !proxmox);
+	print_strv(cli, rep->out ? rep->out : stdout, proxmox ? "lines" : "args", v, n, !proxmox);
 	if (!cli->json && proxmox)
-		ov_cli_hint(cli, "add these to /etc/pve/qemu-server/%s.conf and give the VM an "
+		hint(cli, rep, "add these to /etc/pve/qemu-server/%s.conf and give the VM an "
 			    "EFI disk (efidisk0)%s", o->vmid,
 			    b.cfg.rom_bar_file ? "; copy the ROM to /usr/share/kvm/" : "");
 	if (!proxmox && b.vars_missing) {
 		char tmpl[PATH_MAX];
 
 		if (ov_vm_ovmf_vars_template(cli->ctx, b.ovmf_code, tmpl, sizeof(tmpl)) < 0)
-			ov_cli_hint(cli, "first give the VM its own UEFI variable store at %s "
+			hint(cli, rep, "first give the VM its own UEFI variable store at %s "
 				    "(%s)", b.ovmf_vars, ov_ctx_error(cli->ctx));
 		else
-			ov_cli_hint(cli, "first give the VM its own UEFI variable store: cp %s %s",
+			hint(cli, rep, "first give the VM its own UEFI variable store: cp %s %s",
 				    tmpl, b.ovmf_vars);
 	}
 	ov_vm_strv_free(v);
@@ -558,7 +595,7 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vm_opts o = { 0 };
+	struct ov_cli_vm_opts o = { 0 };
 	const char *sub;
 	int c;
 
@@ -603,7 +640,7 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 			return ov_cli_usage_error("vm ", "--vmid is for `vm proxmox`; --name, "
 						  "--memory, --cpus, --ovmf-*, --disk and "
 						  "--cdrom for `vm qemu`");
-		return run_libvirt(cli, &o);
+		return ov_cli_vm_libvirt(cli, &o, &own_streams);
 	}
 	if (o.domain_xml || o.output || o.remove)
 		return ov_cli_usage_error("vm ", "--domain-xml, -o and --remove are for "
@@ -611,12 +648,12 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 	if (strcmp(sub, "qemu") == 0) {
 		if (o.vmid)
 			return ov_cli_usage_error("vm ", "--vmid is for `vm proxmox`");
-		return run_qemu_or_proxmox(cli, &o, false);
+		return ov_cli_vm_lines(cli, &o, false, &own_streams);
 	}
 	if (o.name || o.memory || o.cpus || o.ovmf_code || o.ovmf_vars || o.disk || o.cdrom)
 		return ov_cli_usage_error("vm ", "--name, --memory, --cpus, --ovmf-code, "
 					  "--ovmf-vars, --disk and --cdrom are for `vm qemu`");
 	if (strcmp(sub, "proxmox") == 0)
-		return run_qemu_or_proxmox(cli, &o, true);
+		return ov_cli_vm_lines(cli, &o, true, &own_streams);
 	return ov_cli_usage_error("vm ", "unknown vm command: %s", sub);
 }
