@@ -167,7 +167,7 @@ static void check_tables(struct run *r, const struct win_gpu *g, const char *acp
 	size_t n = 0;
 
 	if (win_read_tables(&t, err, sizeof(err)) < 0) {
-		add(r, "tables", OV_CHECK_WARN, NULL, "can not read the ACPI tables: %s", err);
+		add(r, "ssdt", OV_CHECK_WARN, NULL, "can not read the ACPI tables: %s", err);
 		return;
 	}
 	/*

@@ -214,7 +214,7 @@ static int check_tables(struct guest *g, const struct ov_pci_dev *gpu)
 		return r;
 	d = opendir(dir);
 	if (!d)
-		return add(g, "tables", OV_CHECK_WARN, "run this as root",
+		return add(g, "ssdt", OV_CHECK_WARN, "run this as root",
 			   "can not list the ACPI tables in %s: %s", dir, strerror(errno));
 	while ((e = readdir(d))) {
 		struct ov_acpi_table *t;
@@ -229,7 +229,7 @@ static int check_tables(struct guest *g, const struct ov_pci_dev *gpu)
 			continue;
 		r = ov_read_file(g->ctx, path, &data, &len);
 		if (r < 0) {
-			r = add(g, "tables", OV_CHECK_WARN, "run this as root",
+			r = add(g, "ssdt", OV_CHECK_WARN, "run this as root",
 				"can not read the ACPI table %s: %s", path, ov_ctx_error(g->ctx));
 			ov_ctx_clear_error(g->ctx);
 			goto out;

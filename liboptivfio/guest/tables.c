@@ -640,30 +640,30 @@ static int check_rom_bytes(struct out *o, struct scan *s, size_t n, size_t total
 	r = ov_rom_parse(rom, total, OV_ROM_AT_START, info);
 	free(rom);
 	if (partial && info->n_images == 0) {
-		r = add(o, "tables-rom", OV_CHECK_WARN, NULL,
+		r = add(o, "ssdt-rom", OV_CHECK_WARN, NULL,
 			"the %zu bytes of the embedded ROM that can be read do not start a ROM "
 			"image (%s); the rest is in SSDTs the OS does not hand out", total,
 			info->verdict_msg);
 	} else if (r < 0 && !partial) {
-		r = add(o, "tables-rom", OV_CHECK_FAIL, fix_rom,
+		r = add(o, "ssdt-rom", OV_CHECK_FAIL, fix_rom,
 			"the ROM embedded in the tables (%zu bytes) is not a valid ROM: %s", total,
 			info->verdict_msg);
 	} else if (!want->have_ids) {
-		r = add(o, "tables-rom", OV_CHECK_WARN, NULL,
+		r = add(o, "ssdt-rom", OV_CHECK_WARN, NULL,
 			"the embedded %zu-byte ROM parses (for %04x:%04x); the device's ids are "
 			"not known", total, info->images[0].vendor, info->images[0].device);
 	} else if (ov_rom_validate_ids(o->ctx, info, want->vendor, want->device) < 0) {
-		r = add(o, "tables-rom", OV_CHECK_FAIL, fix_rom,
+		r = add(o, "ssdt-rom", OV_CHECK_FAIL, fix_rom,
 			"the ROM embedded in the tables is not the device's: %s",
 			ov_ctx_error(o->ctx));
 		ov_ctx_clear_error(o->ctx);
 	} else if (partial) {
-		r = add(o, "tables-rom", OV_CHECK_WARN, NULL,
+		r = add(o, "ssdt-rom", OV_CHECK_WARN, NULL,
 			"the first %zu bytes of the embedded ROM are for %04x:%04x; its other "
 			"parts are in SSDTs the OS does not hand out (not checked)", total,
 			want->vendor, want->device);
 	} else {
-		r = add(o, "tables-rom", OV_CHECK_PASS, NULL,
+		r = add(o, "ssdt-rom", OV_CHECK_PASS, NULL,
 			"the embedded %zu-byte ROM (%zu tables) parses and is for %04x:%04x", total,
 			n, want->vendor, want->device);
 	}
@@ -689,32 +689,33 @@ static int check_embedded(struct out *o, struct scan *s, const char *scope,
 			break;	/* a gap: the chunks after it do not count */
 		}
 		if (c->count > 1)
-			return add(o, "tables-rom", OV_CHECK_FAIL, pass_fix,
+			return add(o, "ssdt-rom", OV_CHECK_FAIL, pass_fix,
 				   "the ROM's part OV%02zX is there %u times (%s): the set was "
 				   "passed twice", i, c->count, c->table);
 		n++;
 		total += c->len;
 	}
 	if (n == 0 && !want->n_unreadable)
-		return add(o, "tables-rom", OV_CHECK_FAIL, pass_fix,
+		return add(o, "ssdt-rom", OV_CHECK_FAIL, pass_fix,
 			   "%s._ROM reads neither a fw_cfg file nor an embedded ROM", scope);
 	for (size_t i = 0; i + 1 < n; i++)
 		if (s->chunks[i].len != OV_EMBED_CHUNK)
-			return add(o, "tables-rom", OV_CHECK_FAIL, pass_fix,
+			return add(o, "ssdt-rom", OV_CHECK_FAIL, pass_fix,
 				   "the ROM's part OV%02zX has %zu bytes, _ROM expects %u: "
 				   "the tables come from different sets", i, s->chunks[i].len,
 				   OV_EMBED_CHUNK);
 	if (n < expected || n == 0) {
 		if (!want->n_unreadable)
-			return add(o, "tables-rom", OV_CHECK_FAIL, pass_fix,
-				   "the ROM's part OV%02zX is missing (%zu of %zu tables loaded): "
-				   "_ROM returns garbage past %zu bytes", n, n, expected, total);
+			return add(o, "ssdt-rom", OV_CHECK_FAIL, pass_fix,
+				   "the ROM's part OV%02zX of OV00-OV%02zX is missing (a table of "
+				   "the set was not loaded): _ROM returns garbage past %zu bytes", n,
+				   expected - 1, total);
 		if (n == 0)
-			return add(o, "tables-rom", OV_CHECK_WARN, NULL,
+			return add(o, "ssdt-rom", OV_CHECK_WARN, NULL,
 				   "the embedded ROM is in SSDTs the OS does not hand out (not "
 				   "checked)");
 		if (s->chunks[n - 1].len != OV_EMBED_CHUNK)
-			return add(o, "tables-rom", OV_CHECK_FAIL, pass_fix,
+			return add(o, "ssdt-rom", OV_CHECK_FAIL, pass_fix,
 				   "the ROM's part OV%02zX has %zu bytes, _ROM expects %u: "
 				   "the tables come from different sets", n - 1,
 				   s->chunks[n - 1].len, OV_EMBED_CHUNK);
@@ -761,23 +762,23 @@ int ov_tables_check(struct ov_ctx *ctx, const struct ov_acpi_table *tables, size
 	}
 
 	if (n_ours == 0 && want->n_unreadable) {
-		r = add(&o, "tables", OV_CHECK_WARN, NULL,
+		r = add(&o, "ssdt", OV_CHECK_WARN, NULL,
 			"none of the %zu ACPI tables that can be read is optivfio's; %zu more are "
 			"listed but not handed out (the OS gives the first table of a signature only)",
 			n, want->n_unreadable);
 		goto out;
 	}
 	if (n_ours == 0) {
-		r = add(&o, "tables", OV_CHECK_FAIL, pass_fix,
+		r = add(&o, "ssdt", OV_CHECK_FAIL, pass_fix,
 			"none of the %zu ACPI tables loaded is optivfio's (SSDT with OEM ID "
 			OPTIVFIO_OEMID ")", n);
 		goto out;
 	}
 	if (*problem) {
-		r = add(&o, "tables", OV_CHECK_FAIL, pass_fix, "%s", problem);
+		r = add(&o, "ssdt", OV_CHECK_FAIL, pass_fix, "%s", problem);
 		goto out;
 	}
-	r = add(&o, "tables", s->problem[0] ? OV_CHECK_WARN : OV_CHECK_PASS, NULL,
+	r = add(&o, "ssdt", s->problem[0] ? OV_CHECK_WARN : OV_CHECK_PASS, NULL,
 		"%zu optivfio table%s loaded (%s)%s%s", n_ours, n_ours == 1 ? "" : "s", names,
 		s->problem[0] ? "; not understood: " : ", lengths and checksums right",
 		s->problem);
@@ -788,34 +789,34 @@ int ov_tables_check(struct ov_ctx *ctx, const struct ov_acpi_table *tables, size
 		if (!rom || (*gpu && strcmp(s->roms[i].path, gpu) == 0))
 			rom = &s->roms[i];
 	if (!rom && want->n_unreadable) {
-		r = add(&o, "tables-rom-path", OV_CHECK_WARN, NULL,
+		r = add(&o, "ssdt-path", OV_CHECK_WARN, NULL,
 			"none of optivfio's tables that can be read defines a _ROM; %zu more tables "
 			"are not handed out by the OS", want->n_unreadable);
 		goto out;
 	}
 	if (!rom) {
-		r = add(&o, "tables-rom-path", OV_CHECK_FAIL,
+		r = add(&o, "ssdt-path", OV_CHECK_FAIL,
 			"pass the ssdt-rom table(s) 'optivfio ssdt' wrote with -acpitable",
 			"none of optivfio's tables defines a _ROM");
 		goto out;
 	}
 	if (!*gpu)
-		r = add(&o, "tables-rom-path", OV_CHECK_WARN, NULL,
+		r = add(&o, "ssdt-path", OV_CHECK_WARN, NULL,
 			"the tables put _ROM on %s; the GPU's ACPI node is not known", rom->path);
 	else if (strcmp(rom->path, gpu) != 0)
-		r = add(&o, "tables-rom-path", OV_CHECK_FAIL,
+		r = add(&o, "ssdt-path", OV_CHECK_FAIL,
 			"write the tables for the GPU's node ('optivfio ssdt --gpu-path PATH', or "
 			"the --layout/--root-port/--gpu-slot of the VM)",
 			"the tables put _ROM on %s, but the GPU's ACPI node is %s: the driver "
 			"never sees it", rom->path, gpu);
 	else
-		r = add(&o, "tables-rom-path", OV_CHECK_PASS, NULL, "_ROM on the GPU's node %s (%s)",
+		r = add(&o, "ssdt-path", OV_CHECK_PASS, NULL, "_ROM on the GPU's node %s (%s)",
 			gpu, rom->table);
 	if (r < 0)
 		goto out;
 
 	if (s->fwcfg && strcmp(s->fwcfg_scope, rom->path) == 0)
-		r = add(&o, "tables-rom", OV_CHECK_PASS, NULL,
+		r = add(&o, "ssdt-rom", OV_CHECK_PASS, NULL,
 			"_ROM reads the ROM from QEMU's fw_cfg file %s at run time (not in the "
 			"tables)", s->fwcfg_name);
 	else

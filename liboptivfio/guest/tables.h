@@ -43,8 +43,8 @@ struct ov_tables_want {
 };
 
 /*
- * Append the checks "tables" (optivfio's tables there, lengths and checksums
- * right), "tables-rom-path" (their _ROM on the GPU's node) and "tables-rom"
+ * Append the checks "ssdt" (optivfio's tables there, lengths and checksums
+ * right), "ssdt-path" (their _ROM on the GPU's node) and "ssdt-rom"
  * (an embedded ROM complete, parsing, for the device) to @checks. Returns 0
  * or a negative errno (-ENOMEM) with a message in @ctx.
  */

@@ -138,10 +138,10 @@ static void embedded_one_table(void **state)
 
 	/* The OS reports the path with padded segments; both spellings are one node. */
 	check(t, 1, "\\_SB_.PCI0.S08_.S00_", 0x1c8d, &r);
-	expect(&r, "tables", OV_CHECK_PASS, "1 optivfio table loaded (OVROM001)");
-	expect(&r, "tables-rom-path", OV_CHECK_PASS, "\\_SB_.PCI0.S08_.S00_");
-	expect(&r, "tables-rom", OV_CHECK_PASS, "1536-byte ROM");
-	expect(&r, "tables-rom", OV_CHECK_PASS, "10de:1c8d");
+	expect(&r, "ssdt", OV_CHECK_PASS, "1 optivfio table loaded (OVROM001)");
+	expect(&r, "ssdt-path", OV_CHECK_PASS, "\\_SB_.PCI0.S08_.S00_");
+	expect(&r, "ssdt-rom", OV_CHECK_PASS, "1536-byte ROM");
+	expect(&r, "ssdt-rom", OV_CHECK_PASS, "10de:1c8d");
 	free(r.checks);
 	ov_ssdt_set_free(&set);
 }
@@ -160,14 +160,14 @@ static void embedded_two_tables_device_declared(void **state)
 	assert_true(iasl_says(set.tables[0].data, set.tables[0].len, "Method (_ROM, 2"));
 	as_loaded(&set, t);
 	check(t, 2, QEMU_GPU, 0x1c8d, &r);
-	expect(&r, "tables", OV_CHECK_PASS, "OVROM001, OVROM002");
-	expect(&r, "tables-rom-path", OV_CHECK_PASS, NULL);
-	expect(&r, "tables-rom", OV_CHECK_PASS, "71680-byte ROM (2 tables)");
+	expect(&r, "ssdt", OV_CHECK_PASS, "OVROM001, OVROM002");
+	expect(&r, "ssdt-path", OV_CHECK_PASS, NULL);
+	expect(&r, "ssdt-rom", OV_CHECK_PASS, "71680-byte ROM (2 tables)");
 	free(r.checks);
 
 	/* Only table 1 loaded: the second chunk is missing. */
 	check(t, 1, QEMU_GPU, 0x1c8d, &r);
-	expect(&r, "tables-rom", OV_CHECK_FAIL, "OV01 is missing");
+	expect(&r, "ssdt-rom", OV_CHECK_FAIL, "OV01 of OV00-OV01 is missing");
 	free(r.checks);
 
 	/*
@@ -175,16 +175,16 @@ static void embedded_two_tables_device_declared(void **state)
 	 * Then the first chunk's ROM header is all there is to check.
 	 */
 	check_some_unreadable(t, 1, QEMU_GPU, 0x1c8d, 1, &r);
-	expect(&r, "tables", OV_CHECK_PASS, NULL);
-	expect(&r, "tables-rom", OV_CHECK_WARN, "first 63488 bytes of the embedded ROM are for "
+	expect(&r, "ssdt", OV_CHECK_PASS, NULL);
+	expect(&r, "ssdt-rom", OV_CHECK_WARN, "first 63488 bytes of the embedded ROM are for "
 	       "10de:1c8d");
 	free(r.checks);
 	check_some_unreadable(t, 1, QEMU_GPU, 0x1c8c, 1, &r);
-	expect(&r, "tables-rom", OV_CHECK_FAIL, "10de:1c8c");
+	expect(&r, "ssdt-rom", OV_CHECK_FAIL, "10de:1c8c");
 	free(r.checks);
 	/* ... and when the readable SSDT is not ours at all. */
 	check_some_unreadable(t + 1, 0, QEMU_GPU, 0x1c8d, 2, &r);
-	expect(&r, "tables", OV_CHECK_WARN, "2 more are listed but not handed out");
+	expect(&r, "ssdt", OV_CHECK_WARN, "2 more are listed but not handed out");
 	free(r.checks);
 
 	/* The set passed twice. */
@@ -192,7 +192,7 @@ static void embedded_two_tables_device_declared(void **state)
 		struct ov_acpi_table twice[4] = { t[0], t[1], t[0], t[1] };
 
 		check(twice, 4, QEMU_GPU, 0x1c8d, &r);
-		expect(&r, "tables-rom", OV_CHECK_FAIL, "there 2 times");
+		expect(&r, "ssdt-rom", OV_CHECK_FAIL, "there 2 times");
 		free(r.checks);
 	}
 	ov_ssdt_set_free(&set);
@@ -213,15 +213,15 @@ static void fwcfg_and_battery(void **state)
 	assert_true(iasl_says(set.tables[0].data, set.tables[0].len, "\"opt/org.optivfio/vbios\""));
 	as_loaded(&set, t);
 	check(t, 2, QEMU_GPU, 0x1c8d, &r);
-	expect(&r, "tables", OV_CHECK_PASS, "2 optivfio tables loaded (OVROMFWC, OVBATT)");
-	expect(&r, "tables-rom-path", OV_CHECK_PASS, NULL);
-	expect(&r, "tables-rom", OV_CHECK_PASS, "fw_cfg file opt/org.optivfio/vbios");
+	expect(&r, "ssdt", OV_CHECK_PASS, "2 optivfio tables loaded (OVROMFWC, OVBATT)");
+	expect(&r, "ssdt-path", OV_CHECK_PASS, NULL);
+	expect(&r, "ssdt-rom", OV_CHECK_PASS, "fw_cfg file opt/org.optivfio/vbios");
 	free(r.checks);
 
 	/* The battery table alone: no _ROM anywhere. */
 	check(t + 1, 1, QEMU_GPU, 0x1c8d, &r);
-	expect(&r, "tables", OV_CHECK_PASS, NULL);
-	expect(&r, "tables-rom-path", OV_CHECK_FAIL, "defines a _ROM");
+	expect(&r, "ssdt", OV_CHECK_PASS, NULL);
+	expect(&r, "ssdt-path", OV_CHECK_FAIL, "defines a _ROM");
 	free(r.checks);
 	ov_ssdt_set_free(&set);
 }
@@ -238,7 +238,7 @@ static void truncated_and_bad_checksum(void **state)
 
 	t[0].len = set.tables[0].len / 2;	/* fewer bytes than the header's Length */
 	check(t, 1, QEMU_GPU, 0x1c8d, &r);
-	expect(&r, "tables", OV_CHECK_FAIL, "are there");
+	expect(&r, "ssdt", OV_CHECK_FAIL, "are there");
 	free(r.checks);
 
 	copy = malloc(set.tables[0].len);
@@ -249,7 +249,7 @@ static void truncated_and_bad_checksum(void **state)
 	t[0].data = copy;
 	t[0].len = set.tables[0].len;
 	check(t, 1, QEMU_GPU, 0x1c8d, &r);
-	expect(&r, "tables", OV_CHECK_FAIL, "bad checksum");
+	expect(&r, "ssdt", OV_CHECK_FAIL, "bad checksum");
 	free(r.checks);
 	free(copy);
 	ov_ssdt_set_free(&set);
@@ -265,13 +265,13 @@ static void rom_on_another_path(void **state)
 	assert_true(iasl_says(set.tables[0].data, set.tables[0].len, "Scope (\\_SB.PCI0.PEG0.PEGP)"));
 	as_loaded(&set, t);
 	check(t, 1, QEMU_GPU, 0x1c8d, &r);
-	expect(&r, "tables-rom-path", OV_CHECK_FAIL,
+	expect(&r, "ssdt-path", OV_CHECK_FAIL,
 	       "_ROM on \\_SB_.PCI0.PEG0.PEGP, but the GPU's ACPI node is \\_SB_.PCI0.S08_.S00_");
 	free(r.checks);
 
 	/* Without the GPU's node the path is only reported. */
 	check(t, 1, NULL, 0x1c8d, &r);
-	expect(&r, "tables-rom-path", OV_CHECK_WARN, "\\_SB_.PCI0.PEG0.PEGP");
+	expect(&r, "ssdt-path", OV_CHECK_WARN, "\\_SB_.PCI0.PEG0.PEGP");
 	free(r.checks);
 	ov_ssdt_set_free(&set);
 }
@@ -285,8 +285,8 @@ static void embedded_rom_for_another_device(void **state)
 	embed(QEMU_GPU, false, 3, 0x1c8c, &set);	/* the 1050 Ti's ROM, for a 1050 */
 	as_loaded(&set, t);
 	check(t, 1, QEMU_GPU, 0x1c8d, &r);
-	expect(&r, "tables-rom", OV_CHECK_FAIL, "10de:1c8c");
-	expect(&r, "tables-rom", OV_CHECK_FAIL, "10de:1c8d");
+	expect(&r, "ssdt-rom", OV_CHECK_FAIL, "10de:1c8c");
+	expect(&r, "ssdt-rom", OV_CHECK_FAIL, "10de:1c8d");
 	free(r.checks);
 	ov_ssdt_set_free(&set);
 }
@@ -306,7 +306,7 @@ static void none_of_ours(void **state)
 	t.len = len;
 	check(&t, 1, QEMU_GPU, 0x1c8d, &r);
 	assert_int_equal(r.n, 1);
-	expect(&r, "tables", OV_CHECK_FAIL, "none of the 1 ACPI tables");
+	expect(&r, "ssdt", OV_CHECK_FAIL, "none of the 1 ACPI tables");
 	free(r.checks);
 	free(data);
 }
@@ -369,9 +369,9 @@ static void linux_guest_check_reads_sysfs(void **state)
 	assert_int_equal(ov_guest_check(gctx, &o, &rep), 0);
 	r.checks = rep.checks;
 	r.n = rep.n_checks;
-	expect(&r, "tables", OV_CHECK_PASS, "2 optivfio tables loaded");
-	expect(&r, "tables-rom-path", OV_CHECK_PASS, "\\_SB_.PCI0.PEG0.PEGP (SSDT1)");
-	expect(&r, "tables-rom", OV_CHECK_PASS, "for 10de:1c8d");
+	expect(&r, "ssdt", OV_CHECK_PASS, "2 optivfio tables loaded");
+	expect(&r, "ssdt-path", OV_CHECK_PASS, "\\_SB_.PCI0.PEG0.PEGP (SSDT1)");
+	expect(&r, "ssdt-rom", OV_CHECK_PASS, "for 10de:1c8d");
 	ov_guest_report_clear(&rep);
 
 	/* --rom-ids of another device: the embedded ROM is not that one. */
@@ -381,7 +381,7 @@ static void linux_guest_check_reads_sysfs(void **state)
 	assert_int_equal(ov_guest_check(gctx, &o, &rep), 0);
 	r.checks = rep.checks;
 	r.n = rep.n_checks;
-	expect(&r, "tables-rom", OV_CHECK_FAIL, "10de:1c8c");
+	expect(&r, "ssdt-rom", OV_CHECK_FAIL, "10de:1c8c");
 	ov_guest_report_clear(&rep);
 
 	/* Table 2 missing from the guest. */
@@ -391,7 +391,7 @@ static void linux_guest_check_reads_sysfs(void **state)
 	assert_int_equal(ov_guest_check(gctx, &o, &rep), 0);
 	r.checks = rep.checks;
 	r.n = rep.n_checks;
-	expect(&r, "tables-rom", OV_CHECK_FAIL, "OV01 is missing");
+	expect(&r, "ssdt-rom", OV_CHECK_FAIL, "OV01 of OV00-OV01 is missing");
 	ov_guest_report_clear(&rep);
 
 	ov_ctx_free(gctx);

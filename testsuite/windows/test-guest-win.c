@@ -220,9 +220,9 @@ static void everything_in_place(void **state)
 	expect(o, "subsystem", "PASS", "1025:118b");
 	expect(o, "layout", "PASS", "01:00.0 behind the root port 00:01.0");
 	expect(o, "acpi-node", "PASS", "\\_SB_.PCI0.S08_.S00_");
-	expect(o, "tables", "PASS", "1 optivfio table loaded");
-	expect(o, "tables-rom-path", "PASS", NULL);
-	expect(o, "tables-rom", "PASS", "for 10de:1c8d");
+	expect(o, "ssdt", "PASS", "1 optivfio table loaded");
+	expect(o, "ssdt-path", "PASS", NULL);
+	expect(o, "ssdt-rom", "PASS", "for 10de:1c8d");
 	expect(o, "driver", "PASS", "536.23");
 	expect(o, "hypervisor", "PASS", "fine for driver 536");
 	expect(o, "battery", "PASS", NULL);
@@ -272,13 +272,13 @@ static void layout_and_tables_elsewhere(void **state)
 	snprintf(fake_gpu.pci_location, sizeof(fake_gpu.pci_location), "PCIROOT(0)#PCI(0200)");
 	assert_int_equal(run(&o), 3);
 	expect(o, "layout", "WARN", "PCIROOT(0)#PCI(0200)");
-	expect(o, "tables-rom-path", "FAIL", "the tables put _ROM on \\_SB_.PCI0.PEG0.PEGP");
+	expect(o, "ssdt-path", "FAIL", "the tables put _ROM on \\_SB_.PCI0.PEG0.PEGP");
 	json_object_put(o);
 
 	fake_gpu.acpi_location[0] = '\0';	/* no ACPI node at all */
 	assert_int_equal(run(&o), 3);
 	expect(o, "acpi-node", "FAIL", "no ACPI location path");
-	expect(o, "tables-rom-path", "WARN", "not known");
+	expect(o, "ssdt-path", "WARN", "not known");
 	json_object_put(o);
 }
 
@@ -291,14 +291,14 @@ static void second_ssdt_not_handed_out(void **state)
 	assert_int_equal(fake_set.count, 2);
 	fake_duplicate_ssdts = true;
 	assert_int_equal(run(&o), 0);
-	expect(o, "tables", "PASS", "1 optivfio table loaded");
-	expect(o, "tables-rom", "WARN", "first 63488 bytes of the embedded ROM are for 10de:1c8d");
+	expect(o, "ssdt", "PASS", "1 optivfio table loaded");
+	expect(o, "ssdt-rom", "WARN", "first 63488 bytes of the embedded ROM are for 10de:1c8d");
 	json_object_put(o);
 
 	/* Were both readable, the whole ROM would be checked. */
 	fake_duplicate_ssdts = false;
 	assert_int_equal(run(&o), 0);
-	expect(o, "tables-rom", "PASS", "71680-byte ROM (2 tables)");
+	expect(o, "ssdt-rom", "PASS", "71680-byte ROM (2 tables)");
 	json_object_put(o);
 }
 
@@ -312,7 +312,7 @@ static void no_gpu_and_no_setupapi(void **state)
 	expect(o, "gpu", "FAIL", "no NVIDIA display device");
 	assert_true(json_object_object_get_ex(o, "gpu", &gpu));
 	assert_null(gpu);
-	expect(o, "tables-rom", "WARN", "device's ids are not known");
+	expect(o, "ssdt-rom", "WARN", "device's ids are not known");
 	json_object_put(o);
 
 	fake_gpu_err = -EIO;	/* exit 1: could not check, nothing on stdout */
