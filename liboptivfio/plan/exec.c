@@ -379,20 +379,47 @@ static struct json_object *journal_new(const struct ov_plan *plan)
 	return j;
 }
 
+/* The journal's JSON (the caller puts it), or NULL with the reason set. */
+static struct json_object *journal_read(struct ov_ctx *ctx, const char *path)
+{
+	struct json_object *j;
+	uint8_t *data;
+	size_t len;
+
+	if (ov_read_file(ctx, path, &data, &len) < 0)
+		return NULL;
+	j = json_tokener_parse((const char *)data);
+	free(data);
+	if (!j)
+		ov_ctx_fail(ctx, EINVAL, "%s: not an optivfio journal", path);
+	return j;
+}
+
+int ov_journal_state(struct ov_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	struct json_object *j = journal_read(ctx, path), *v;
+	int r = 0;
+
+	if (!j)
+		return -EINVAL;
+	if (!json_object_object_get_ex(j, "state", &v) || !json_object_is_type(v, json_type_string))
+		r = ov_ctx_fail(ctx, EINVAL, "%s: not an optivfio journal", path);
+	else
+		snprintf(buf, size, "%s", json_object_get_string(v));
+	json_object_put(j);
+	return r;
+}
+
 int ov_journal_load(struct ov_ctx *ctx, const char *path, struct ov_plan *done)
 {
 	struct json_object *j, *steps, *v;
-	uint8_t *data;
-	size_t len;
-	int r;
+	int r = 0;
 
 	memset(done, 0, sizeof(*done));
-	r = ov_read_file(ctx, path, &data, &len);
-	if (r < 0)
-		return r;
-	j = json_tokener_parse((const char *)data);
-	free(data);
-	if (!j || !json_object_object_get_ex(j, "steps", &steps) ||
+	j = journal_read(ctx, path);
+	if (!j)
+		return -EINVAL;
+	if (!json_object_object_get_ex(j, "steps", &steps) ||
 	    !json_object_is_type(steps, json_type_array) ||
 	    !json_object_object_get_ex(j, "gpu", &v) ||
 	    !ov_bdf_parse(json_object_get_string(v), &done->gpu)) {

@@ -73,6 +73,8 @@ int ov_plan_run(struct ov_ctx *ctx, struct ov_plan *plan, const struct ov_exec_o
 
 /* Read a journal back: the applied steps with their before values. */
 int ov_journal_load(struct ov_ctx *ctx, const char *path, struct ov_plan *done);
+/* The journal's state: "running", "complete" or "rollback-failed". */
+int ov_journal_state(struct ov_ctx *ctx, const char *path, char *buf, size_t size);
 
 /* The plan that undoes a journal (host release). */
 int ov_plan_release(struct ov_ctx *ctx, const char *journal, struct ov_plan *plan);

@@ -258,6 +258,15 @@ static int busy_begin(struct ov_ctx *ctx, const char *op, const char *arg)
 	return stash_append(ctx, "busy", op, arg);
 }
 
+/* busy_begin() for an op on a device with one argument ("BDF ARG"). */
+static int busy_begin_dev(struct ov_ctx *ctx, const char *op, const char *bdf, const char *arg)
+{
+	char both[160];
+
+	snprintf(both, sizeof(both), "%s %s", bdf, arg);
+	return busy_begin(ctx, op, both);
+}
+
 /* The op is over (done or failed: either is a state a kernel shows); @r passes through. */
 static int busy_end(struct ov_ctx *ctx, int r)
 {
@@ -369,11 +378,8 @@ static int settle_binding(struct ov_ctx *ctx, const char *arg)
 
 static int bind_busy(struct ov_ctx *ctx, const char *bdf, const char *drv)
 {
-	char arg[160];
-	int r;
+	int r = busy_begin_dev(ctx, "binding", bdf, drv);
 
-	snprintf(arg, sizeof(arg), "%s %s", bdf, drv);
-	r = busy_begin(ctx, "binding", arg);
 	return r < 0 ? r : busy_end(ctx, link_driver(ctx, bdf, drv));
 }
 
@@ -410,7 +416,7 @@ static int fx_set_driver_override(struct ov_ctx *ctx, const char *bdf, const cha
 
 static int fx_unbind(struct ov_ctx *ctx, const char *bdf)
 {
-	char path[PATH_MAX], back[PATH_MAX], drv[64], arg[160];
+	char path[PATH_MAX], back[PATH_MAX], drv[64];
 	int r;
 
 	r = read_driver(ctx, bdf, drv, sizeof(drv));
@@ -421,8 +427,7 @@ static int fx_unbind(struct ov_ctx *ctx, const char *bdf)
 	if (dev_path(ctx, path, sizeof(path), bdf, "driver") < 0 ||
 	    ov_host_path(ctx, back, sizeof(back), "/sys/bus/pci/drivers/%s/%s", drv, bdf) < 0)
 		return -EINVAL;
-	snprintf(arg, sizeof(arg), "%s %s", bdf, drv);
-	r = busy_begin(ctx, "binding", arg);
+	r = busy_begin_dev(ctx, "binding", bdf, drv);
 	if (r < 0)
 		return r;
 	if (unlink(path) < 0)
@@ -944,11 +949,8 @@ static int set_power_control(struct ov_ctx *ctx, const char *bdf, const char *va
 
 static int fx_set_power_control(struct ov_ctx *ctx, const char *bdf, const char *value)
 {
-	char arg[96];
-	int r;
+	int r = busy_begin_dev(ctx, "power", bdf, value);
 
-	snprintf(arg, sizeof(arg), "%s %s", bdf, value);
-	r = busy_begin(ctx, "power", arg);
 	return r < 0 ? r : busy_end(ctx, set_power_control(ctx, bdf, value));
 }
 

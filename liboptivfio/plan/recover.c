@@ -19,30 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <json-c/json.h>
-
-/* The journal's "state": "running", "complete" or "rollback-failed". */
-static int journal_state(struct ov_ctx *ctx, const char *path, char *buf, size_t size)
-{
-	struct json_object *j, *v;
-	uint8_t *data;
-	size_t len;
-	int r;
-
-	r = ov_read_file(ctx, path, &data, &len);
-	if (r < 0)
-		return r;
-	j = json_tokener_parse((const char *)data);
-	free(data);
-	if (!j || !json_object_object_get_ex(j, "state", &v) ||
-	    !json_object_is_type(v, json_type_string)) {
-		json_object_put(j);
-		return ov_ctx_fail(ctx, EINVAL, "%s: not an optivfio journal", path);
-	}
-	snprintf(buf, size, "%s", json_object_get_string(v));
-	json_object_put(j);
-	return 0;
-}
 
 /* Does @name (in the state dir) describe a run that did not end? */
 static bool interrupted(struct ov_ctx *ctx, const char *path, const char *name)
@@ -57,7 +33,7 @@ static bool interrupted(struct ov_ctx *ctx, const char *path, const char *name)
 	if (strncmp(name, "journal-", 8))
 		return false;
 	/* An unreadable journal is not ours to act on: release says why. */
-	if (journal_state(ctx, path, state, sizeof(state)) < 0) {
+	if (ov_journal_state(ctx, path, state, sizeof(state)) < 0) {
 		ov_ctx_clear_error(ctx);
 		return false;
 	}

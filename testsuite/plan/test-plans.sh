@@ -185,12 +185,12 @@ fi
 # its first rename (removing a function); the whole campaign over every
 # such point is testsuite/plan/fault_campaign.py (suite slow).
 if command -v strace >/dev/null 2>&1; then
-	killed() { # killed SYSCALLS ACTION: optivfio ACTION killed at the first of SYSCALLS
+	killed() { # killed SYSCALLS: host prepare killed at the first of SYSCALLS
 		traced -f -o /dev/null -e trace="$1" -e inject="$1":signal=KILL:when=1 \
-			"$OPTIVFIO" --root "$W" host "$2" --state-dir "$S" --yes >/dev/null 2>&1
+			"$OPTIVFIO" --root "$W" host prepare --state-dir "$S" >/dev/null 2>&1
 	}
 	work "$F/acer"
-	killed symlink,symlinkat prepare
+	killed symlink,symlinkat
 	check "killed prepare: it left its journal" test -e "$S/journal-$GPU.json"
 	run_ov --root "$W" host prepare --state-dir "$S"
 	expect_rc 0 "after a killed prepare, prepare runs"
@@ -199,7 +199,7 @@ if command -v strace >/dev/null 2>&1; then
 	same_tree "$F/acer" "$W" "... and release then leaves the host as it was"
 
 	work "$F/acer"
-	killed symlink,symlinkat prepare
+	killed symlink,symlinkat
 	run_ov --root "$W" host release --state-dir "$S"
 	expect_rc 0 "after a killed prepare, release succeeds"
 	check "... saying the interrupted prepare is undone" grep -q "^Released: $GPU" "$TMP/out"
@@ -266,12 +266,12 @@ D1="$W/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.1"
 cp -a "$D1" "$TMP/out-host/dev"
 OUT_BEFORE=$(cd "$TMP/out-host" && find . | sort && cat ./override)
 rm "$W/sys/bus/pci/devices/0000:01:00.1"; ln -s "$TMP/out-host/dev" "$W/sys/bus/pci/devices/0000:01:00.1"
-for action in prepare reset; do
-	run_ov --root "$W" host $action --yes --state-dir "$S"
-	expect_rc 1 "a device link out of the root: $action fails"
+for action in prepare "reset --yes"; do
+	run_ov --root "$W" host $action --state-dir "$S"
+	expect_rc 1 "a device link out of the root: ${action% *} fails"
 	check "... saying where it leads" grep -q "leads out of the root" "$TMP/err"
 	now=$(cd "$TMP/out-host" && find . | sort && cat ./override)
-	check "$action: the device outside the root is where it was, unchanged" test "$now" = "$OUT_BEFORE"
+	check "${action% *}: the device outside the root is where it was, unchanged" test "$now" = "$OUT_BEFORE"
 done
 
 escape_setup
