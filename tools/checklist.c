@@ -27,7 +27,7 @@ static size_t line_width(void)
  * wrapped), every further line indented to @indent. A word longer than a
  * line (a path) is printed whole.
  */
-static void print_wrapped(const char *text, size_t width, size_t col, size_t indent)
+static void print_wrapped(FILE *f, const char *text, size_t width, size_t col, size_t indent)
 {
 	const char *p = text;
 	bool first = true;
@@ -36,20 +36,20 @@ static void print_wrapped(const char *text, size_t width, size_t col, size_t ind
 		size_t word = strcspn(p, " ");
 
 		if (!first && width && col + 1 + word > width) {
-			printf("\n%*s", (int)indent, "");
+			fprintf(f, "\n%*s", (int)indent, "");
 			col = indent;
 		} else if (!first) {
-			putchar(' ');
+			fputc(' ', f);
 			col++;
 		}
-		fwrite(p, 1, word, stdout);
+		fwrite(p, 1, word, f);
 		col += word;
 		first = false;
 		p += word;
 		while (*p == ' ')
 			p++;
 	}
-	putchar('\n');
+	fputc('\n', f);
 }
 
 /* SGR colours (ECMA-48 §8.3.117): PASS green, WARN yellow, FAIL red. */
@@ -66,15 +66,42 @@ static const char *status_colour(enum ov_check_status st)
 	return "";
 }
 
-int ov_cli_print_checks(struct ov_cli *cli, const char *gpu,
-			const struct ov_check *checks, size_t n, const char *ready)
+void ov_cli_write_checks(FILE *f, const struct ov_check *checks, size_t n, const char *ready,
+			 bool colour, size_t width)
 {
 	size_t n_warn = 0, n_fail = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		const char *name = ov_check_status_name(checks[i].status);
+		int w;
+
 		n_warn += checks[i].status == OV_CHECK_WARN;
 		n_fail += checks[i].status == OV_CHECK_FAIL;
+		if (colour)
+			fprintf(f, "%s%s\033[0m", status_colour(checks[i].status), name);
+		else
+			fputs(name, f);
+		w = fprintf(f, "  %-11s ", checks[i].id);
+		print_wrapped(f, checks[i].reason, width, strlen(name) + (size_t)(w > 0 ? w : 0), 18);
+		if (*checks[i].fix) {
+			fputs("      fix: ", f);
+			print_wrapped(f, checks[i].fix, width, 11, 11);
+		}
 	}
+	if (n_fail)
+		fprintf(f, "\nBlocked: %zu check%s FAILed; fix %s first.\n", n_fail,
+			n_fail == 1 ? "" : "s", n_fail == 1 ? "it" : "them");
+	else
+		fprintf(f, "\n%s (%zu warning%s).\n", ready, n_warn, n_warn == 1 ? "" : "s");
+}
+
+int ov_cli_print_checks(struct ov_cli *cli, const char *gpu,
+			const struct ov_check *checks, size_t n, const char *ready)
+{
+	size_t n_fail = 0;
+
+	for (size_t i = 0; i < n; i++)
+		n_fail += checks[i].status == OV_CHECK_FAIL;
 
 	if (cli->json) {
 		struct json_object *root = json_object_new_object();
@@ -94,29 +121,7 @@ int ov_cli_print_checks(struct ov_cli *cli, const char *gpu,
 		json_object_object_add(root, "checks", arr);
 		json_print(root);
 	} else {
-		bool colour = ov_cli_colour(cli);
-		size_t width = line_width();
-
-		for (size_t i = 0; i < n; i++) {
-			const char *name = ov_check_status_name(checks[i].status);
-			int w;
-
-			if (colour)
-				printf("%s%s\033[0m", status_colour(checks[i].status), name);
-			else
-				fputs(name, stdout);
-			w = printf("  %-11s ", checks[i].id);
-			print_wrapped(checks[i].reason, width, strlen(name) + (size_t)(w > 0 ? w : 0), 18);
-			if (*checks[i].fix) {
-				fputs("      fix: ", stdout);
-				print_wrapped(checks[i].fix, width, 11, 11);
-			}
-		}
-		if (n_fail)
-			printf("\nBlocked: %zu check%s FAILed; fix %s first.\n", n_fail,
-			       n_fail == 1 ? "" : "s", n_fail == 1 ? "it" : "them");
-		else
-			printf("\n%s (%zu warning%s).\n", ready, n_warn, n_warn == 1 ? "" : "s");
+		ov_cli_write_checks(stdout, checks, n, ready, ov_cli_colour(cli), line_width());
 	}
 	return n_fail ? OV_EXIT_BLOCKED : OV_EXIT_OK;
 }

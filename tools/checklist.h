@@ -2,7 +2,9 @@
 /* Printing a list of checks (doctor, guest check) as text or --json. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/check.h"
 
@@ -15,3 +17,10 @@ struct ov_cli;
  */
 int ov_cli_print_checks(struct ov_cli *cli, const char *gpu,
 			const struct ov_check *checks, size_t n, const char *ready);
+
+/*
+ * The text form alone, to @f: one line per check (wrapped to @width
+ * columns, 0: not wrapped), status in colour when @colour, the summary line.
+ */
+void ov_cli_write_checks(FILE *f, const struct ov_check *checks, size_t n, const char *ready,
+			 bool colour, size_t width);

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * setup: the whole pipeline once, for a laptop owner. Each step is the
- * command a user could run by hand (doctor, rom dump|strip, ssdt, vm, host
- * prepare --dry-run), run in-process with its output kept in DIR/logs, so
- * setup adds no logic of its own beyond the order and the report.
+ * setup: the whole pipeline once, for a laptop owner, over one scan of the
+ * host. Each step calls what the matching command calls (plan/doctor.h,
+ * rom/acquire.h, aml/ssdt-build.h, the vm outputs of cmd-vm.h, the prepare
+ * plan) and writes the same files that command would; what each step said
+ * is kept in DIR/logs, and the report is printed and kept in DIR/report.txt.
  */
+#include "checklist.h"
 #include "cli.h"
-#include "commands.h"
-#include "json-out.h"
+#include "cmd-rom.h"
 #include "cmd-ssdt.h"
 #include "cmd-vm.h"
+#include "commands.h"
+#include "json-out.h"
 #include "plan-text.h"
 #include "aml/guest-path.h"
 #include "aml/ssdt-build.h"
@@ -17,16 +20,15 @@
 #include "core/fileio.h"
 #include "host/groups.h"
 #include "host/host.h"
+#include "plan/doctor.h"
 #include "plan/plan.h"
 #include "plan/state.h"
-#include "cmd-rom.h"
 #include "rom/acquire.h"
 #include "rom/rom.h"
 #include "vm/vm.h"
 
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <errno.h>
-#include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
@@ -77,47 +79,6 @@ struct setup {
 	const struct ov_pci_dev *gpu_dev;
 };
 
-/* Run one command with stdout into @out_file and stderr into @err_file. */
-static int run_captured(struct setup *s, const char *out_file, const char *err_file,
-			int (*fn)(struct ov_cli *, int, char **), char **argv)
-{
-	int argc = 0, saved_out, saved_err, fd_out, fd_err, r;
-	bool json = s->cli->json;
-
-	while (argv[argc])
-		argc++;
-	fflush(stdout);
-	fflush(stderr);
-	fd_out = open(out_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	fd_err = strcmp(out_file, err_file) == 0 ? dup(fd_out) :
-		 open(err_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (fd_out < 0 || fd_err < 0) {
-		r = errno;
-		if (fd_out >= 0)
-			close(fd_out);
-		return ov_cli_error("setup: %s: %s", out_file, strerror(r));
-	}
-	saved_out = dup(STDOUT_FILENO);
-	saved_err = dup(STDERR_FILENO);
-	dup2(fd_out, STDOUT_FILENO);
-	dup2(fd_err, STDERR_FILENO);
-	close(fd_out);
-	close(fd_err);
-
-	s->cli->json = false;
-	optind = 0;
-	r = fn(s->cli, argc, argv);
-	s->cli->json = json;
-
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, STDOUT_FILENO);
-	dup2(saved_err, STDERR_FILENO);
-	close(saved_out);
-	close(saved_err);
-	return r;
-}
-
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	return remove(path) < 0 ? -1 : 0;
@@ -128,57 +89,6 @@ static const char *in_dir(struct setup *s, char *buf, const char *name)
 {
 	snprintf(buf, PATH_MAX, "%s/%s", s->abs, name);
 	return buf;
-}
-
-/* A step whose stdout is an artifact (QEMU arguments, a plan): DIR/FILE. */
-static int step_to_file(struct setup *s, const char *name, const char *file,
-			int (*fn)(struct ov_cli *, int, char **), char **argv)
-{
-	char out[PATH_MAX], log[PATH_MAX + 32];
-
-	in_dir(s, out, file);
-	snprintf(log, sizeof(log), "%s/logs/%s.txt", s->abs, name);
-	return run_captured(s, out, log, fn, argv);
-}
-
-/* Say which step failed and why, in one line, plus the step's hints. */
-static int step_failed(struct setup *s, const char *name)
-{
-	char log[PATH_MAX + 32], line[1024], why[1024] = "";
-	FILE *f;
-
-	snprintf(log, sizeof(log), "%s/logs/%s.txt", s->abs, name);
-	f = fopen(log, "re");
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!*why && strncmp(line, "optivfio: ", 10) == 0 &&
-		    strncmp(line, "optivfio: warning: ", 19) != 0)
-			snprintf(why, sizeof(why), "%s", line + 10);
-	}
-	ov_cli_error("setup: step '%s' failed%s%s", name, *why ? ": " : "", why);
-	if (f) {
-		rewind(f);
-		while (fgets(line, sizeof(line), f))
-			if (strncmp(line, "  hint: ", 8) == 0)
-				fputs(line, stderr);
-		fclose(f);
-	}
-	return OV_EXIT_FAILURE;
-}
-
-/* The ids of doctor's WARN lines ("hdmi-audio, rom-acpi"), for the report. */
-static void doctor_warnings(const char *file, char *buf, size_t size)
-{
-	char line[1024], id[32];
-	size_t len = 0;
-	FILE *f = fopen(file, "re");
-
-	buf[0] = '\0';
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "WARN %31s", id) == 1 && len + strlen(id) + 3 < size)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", id);
-	if (f)
-		fclose(f);
 }
 
 static void report(struct setup *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -379,6 +289,40 @@ static int mxm_rom(struct setup *s, const char *file, char *dest)
 		return ov_cli_error_ctx(s->cli, "setup: mxm.rom");
 	report(s, "ROM BAR: %s, %04x:%04x like the GPU\n         -> mxm.rom\n", file,
 	       s->vendor, s->device);
+	return 0;
+}
+
+/*
+ * Every requirement checked (plan/doctor.h) into DIR/doctor.txt, as
+ * `optivfio doctor` prints it; a FAIL is reported, not fatal here.
+ */
+static int run_doctor(struct setup *s, const struct setup_opts *o)
+{
+	struct ov_doctor_opts opts = { .gpu = &s->gpu_dev->bdf, .rom_file = o->rom };
+	char file[PATH_MAX], warns[512] = "";
+	struct ov_doctor d;
+	size_t len = 0;
+	FILE *f;
+
+	if (ov_doctor_run(s->cli->ctx, &opts, &d) < 0)
+		return ov_cli_error("setup: step 'doctor' failed: %s", ov_ctx_error(s->cli->ctx));
+	f = fopen(in_dir(s, file, "doctor.txt"), "we");
+	if (f) {
+		ov_cli_write_checks(f, d.checks, d.n_checks, "Ready: nothing blocks passthrough",
+				    false, 0);
+		fclose(f);
+	}
+	for (size_t i = 0; i < d.n_checks; i++)
+		if (d.checks[i].status == OV_CHECK_WARN && len + strlen(d.checks[i].id) + 3 < sizeof(warns))
+			len += (size_t)snprintf(warns + len, sizeof(warns) - len, "%s%s",
+						len ? ", " : "", d.checks[i].id);
+	s->blocked = ov_doctor_blocked(&d);
+	ov_doctor_clear(&d);
+	if (!f)
+		return ov_cli_error("setup: %s: %s", file, strerror(errno));
+	report(s, "doctor:  %s%s%s\n         -> doctor.txt\n", s->blocked ?
+	       "BLOCKED: fix its FAIL lines first" : "nothing blocks passthrough",
+	       *warns ? "; warnings: " : "", warns);
 	return 0;
 }
 
@@ -635,22 +579,11 @@ static int write_commands(struct setup *s, const struct setup_opts *o, const cha
 	return 0;
 }
 
-/* Append "--name value" to an argv under construction when value is set. */
-static void opt(char **argv, int *n, const char *name, const char *value)
-{
-	if (!value)
-		return;
-	argv[(*n)++] = (char *)name;
-	argv[(*n)++] = (char *)value;
-}
-
 static int pipeline(struct setup *s, const struct setup_opts *o)
 {
-	char rom[PATH_MAX], ssdt[PATH_MAX], pve_ssdt[PATH_MAX], file[PATH_MAX], line[512];
-	char mxm[PATH_MAX], why[1200];
-	char *argv[32];
+	char rom[PATH_MAX], ssdt[PATH_MAX], pve_ssdt[PATH_MAX], mxm[PATH_MAX], why[1200];
 	struct ov_bdf want;
-	int n, r;
+	int r;
 
 	if (o->gpu)
 		ov_bdf_parse(o->gpu, &want);	/* checked by parse() */
@@ -665,19 +598,9 @@ static int pipeline(struct setup *s, const struct setup_opts *o)
 	}
 
 	/* 1. doctor: every requirement; a FAIL is reported, not fatal here. */
-	n = 0;
-	argv[n++] = "doctor";
-	opt(argv, &n, "--gpu", s->gpu);
-	opt(argv, &n, "--rom", o->rom);
-	argv[n] = NULL;
-	r = step_to_file(s, "doctor", "doctor.txt", cmd_doctor, argv);
-	if (r != OV_EXIT_OK && r != OV_EXIT_BLOCKED)
-		return step_failed(s, "doctor");
-	s->blocked = r == OV_EXIT_BLOCKED;
-	doctor_warnings(in_dir(s, file, "doctor.txt"), line, sizeof(line));
-	report(s, "doctor:  %s%s%s\n         -> doctor.txt\n", s->blocked ?
-	       "BLOCKED: fix its FAIL lines first" : "nothing blocks passthrough",
-	       *line ? "; warnings: " : "", line);
+	r = run_doctor(s, o);
+	if (r)
+		return r;
 
 	/* 2. the ROM: the user's file (prefix stripped), or dumped and validated. */
 	r = o->rom ? rom_from_file(s, o->rom, in_dir(s, rom, "vbios.rom"))
