@@ -36,8 +36,8 @@ static const char hook_install_help[] =
 	"  --domain NAME            a domain whose GPU the hook hands over (repeat it)\n"
 	"  --gpu BDF                the GPU (default: the discrete GPU found then)\n"
 	"  --state-dir DIR          the journals' directory host prepare is given\n"
-	"  --libvirt-version X.Y    the layout to write for (default: 'libvirtd\n"
-	"                           --version'; 6.5 under --root)\n";
+	"  --libvirt-version X.Y    the layout to write for (default: what libvirtd\n"
+	"                           says it is; 6.5 under --root)\n";
 
 static const char hook_uninstall_help[] =
 	"Usage: optivfio [--root DIR] [--json] hook uninstall\n"

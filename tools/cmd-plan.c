@@ -160,6 +160,9 @@ static int parse_host(int argc, char **argv, struct host_opts *o)
 	if (optind < argc - 1)
 		return ov_cli_usage_error(cmd, "unexpected argument '%s'",
 					  argv[optind + 1]);
+	if (o->yes && strcmp(o->action, "reset") != 0)
+		return ov_cli_usage_error(cmd, "--yes is for host reset only: %s runs without "
+					  "asking", o->action);
 	return 0;
 }
 
