@@ -154,7 +154,7 @@ SCENARIOS = [
              l2=["setup"], l2_ids=L2_IDS_FROM_L1, l2_gc_rc="0"),
     Scenario("vm-qemu", "optivfio ssdt -> host prepare -> vm qemu --ssdt-dir -> that "
              "QEMU; in L2 guest check passes; host release",
-             l2=["vm-qemu"], l2_ids=L2_IDS_FROM_L1, l2_gc_rc="0"),
+             l2=["vm-qemu"], l2_ids=L2_IDS_FROM_L1, l2_gc_rc="0", l2_gc_pass=True),
     Scenario("proxmox", "rom dump --from acpi in L1 -> ssdt --layout proxmox --mode embed "
              "--battery present -> host prepare -> vm proxmox -> qemu-server's argv for "
              "those lines (testsuite/vm/proxmox_argv.py); in L2 the GPU behind 00:1c.0 at "
