@@ -276,8 +276,14 @@ static int run_plan(struct ov_cli *cli, struct ov_plan *plan, const char *journa
 		json_add_string_or_null(root, "journal", r == 0 && keep_journal ? journal : "");
 		json_print(root);
 	}
-	if (r < 0)
-		return ov_cli_error_ctx(cli, "host");
+	if (r < 0) {
+		ov_cli_error_ctx(cli, "host");
+		/* Kept when the rollback failed, or the last save did: the next run undoes it. */
+		if (journal && access(journal, F_OK) == 0)
+			ov_cli_hint(cli, "the journal %s is kept: the next 'optivfio host prepare', "
+				    "'release' or 'reset --yes' undoes what this run did", journal);
+		return OV_EXIT_FAILURE;
+	}
 	return OV_EXIT_OK;
 }
 

@@ -220,6 +220,22 @@ if command -v strace >/dev/null 2>&1; then
 	expect_rc 0 "after a killed reset, reset runs"
 	check "... saying it undid the interrupted run first" grep -q "undid an interrupted run" "$TMP/err"
 	same_tree "$TMP/reset-done" "$W" "... and the host is as a whole reset leaves it"
+	# The last journal save (state "complete") fails: the GPU is prepared but
+	# the journal says running; the error says how it is undone, and it is.
+	work "$F/acer"
+	# strace counts every rename: the last one onto the journal is the save.
+	traced -f -o "$TMP/count" -e trace=rename \
+		"$OPTIVFIO" --root "$W" host prepare --state-dir "$S" >/dev/null 2>&1
+	last=$(grep -n "rename(.*\"$S/journal-$GPU.json\")" "$TMP/count" | tail -n1 | cut -d: -f1)
+	work "$F/acer"
+	RC=0
+	traced -f -o /dev/null -e trace=rename -e inject=rename:error=EIO:when=${last:-1} \
+		"$OPTIVFIO" --root "$W" host prepare --state-dir "$S" >"$TMP/out" 2>"$TMP/err" || RC=$?
+	expect_rc 1 "the final journal save fails (rename $last): prepare fails"
+	check "... the hint says the next run undoes it" grep -q "hint: the journal .* is kept: the next" "$TMP/err"
+	run_ov --root "$W" host release --state-dir "$S"
+	expect_rc 0 "... and release does"
+	same_tree "$F/acer" "$W" "... leaving the host as it was"
 else
 	skip "strace not installed: no crash test"
 fi
