@@ -295,6 +295,26 @@ static int show_plan(struct ov_cli *cli, const struct ov_plan *plan)
 	return OV_EXIT_OK;
 }
 
+/*
+ * A journal that does not parse says nothing about what to undo; kept in
+ * place it would block every prepare. It is renamed FILE.damaged (for the
+ * user to read) and the error says how to go on.
+ */
+static int set_aside_damaged(struct ov_cli *cli, const char *journal)
+{
+	char msg[512], aside[PATH_MAX + 16];
+
+	snprintf(msg, sizeof(msg), "%s", ov_ctx_error(cli->ctx));
+	snprintf(aside, sizeof(aside), "%s.damaged", journal);
+	if (rename(journal, aside) < 0)
+		return ov_cli_error("host release: %s; and it cannot be set aside: %s", msg,
+				    strerror(errno));
+	ov_cli_error("host release: %s: nothing undone; the journal is kept as %s", msg, aside);
+	ov_cli_hint(cli, "'optivfio list' shows the drivers now: put back by hand what prepare "
+		    "changed (or reboot); 'optivfio host prepare' works again");
+	return OV_EXIT_FAILURE;
+}
+
 static int do_release(struct ov_cli *cli, const struct host_opts *o,
 		      const struct ov_state *st, const struct ov_bdf *gpu)
 {
@@ -313,7 +333,10 @@ static int do_release(struct ov_cli *cli, const struct host_opts *o,
 			    "already); 'optivfio list' shows the drivers now");
 		return OV_EXIT_FAILURE;
 	}
-	if (ov_plan_release(cli->ctx, journal, &plan) < 0)
+	r = ov_plan_release(cli->ctx, journal, &plan);
+	if (r == -EINVAL && !o->dry_run)
+		return set_aside_damaged(cli, journal);
+	if (r < 0)
 		return ov_cli_error_ctx(cli, "host release");
 	if (o->dry_run) {
 		r = show_plan(cli, &plan);

@@ -240,6 +240,18 @@ else
 	skip "strace not installed: no crash test"
 fi
 
+# --- a damaged journal: release sets it aside and says how to go on ---
+work "$F/acer"
+mkdir -p "$S"; printf '{"state": "compl' >"$S/journal-$GPU.json"
+run_ov --root "$W" host release --state-dir "$S"
+expect_rc 1 "a damaged journal: release fails"
+expect_one_line_error "a damaged journal"
+check "... keeping it as .damaged" sh -c 'test -e "$1.damaged" && test ! -e "$1"' - "$S/journal-$GPU.json"
+check "... with a way forward" grep -q "hint: 'optivfio list' shows the drivers now" "$TMP/err"
+same_tree "$F/acer" "$W" "... and changes nothing on the host"
+run_ov --root "$W" host prepare --state-dir "$S"
+expect_rc 0 "after that, prepare works again"
+
 # --- reset waits for the power-off: D3cold, or it fails and rolls back ---
 work "$F/acer"
 run_ov --root "$W" host reset --yes --state-dir "$S"
