@@ -1,8 +1,10 @@
 # libvirt-optivfio: the user's path with libvirt: `optivfio ssdt` ->
 # `optivfio vm libvirt` patches the user's domain -> `optivfio hook install`
 # -> libvirtd -> virsh define + start: the hook runs `host prepare` (GPU to
-# vfio-pci) before QEMU starts and `host release` after the domain ends.
+# vfio-pci) before QEMU starts and `host release` after the domain ends:
+# L1 as before (issue 11 step 5).
 T=libvirt-optivfio
+host_state /tmp/state-before
 ov ssdt ssdt --rom "$E2E_ROM" -o /tmp/ssdt
 check "optivfio ssdt exits 0" test $? -eq 0
 l2_domain_fill $T /e2e/files/base.xml /tmp/base.xml
@@ -25,3 +27,5 @@ check "the libvirt hooks ran: prepare begin" grep -qx "e2e-$T prepare begin -" /
 check "the libvirt hooks ran: release end" grep -qx "e2e-$T release end -" /run/e2e-hook.log
 check_released
 stop_libvirtd
+check_host_same /tmp/state-before /tmp/state-after "after the hook's release"
+check_no_journal "after the hook's release"
