@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* doctor: the seed's workarounds as checks (liboptivfio/plan/doctor.h). */
+/* doctor: the passthrough requirements and known workarounds as checks (plan/doctor.h). */
 #include "checklist.h"
 #include "cli.h"
 #include "commands.h"

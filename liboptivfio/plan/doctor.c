@@ -246,8 +246,10 @@ static int check_rom(struct ov_ctx *ctx, struct ov_doctor *d, const struct ov_pc
 			"'optivfio rom dump --from acpi'",
 			"the GPU has an ACPI node (%s) but acpi_call is not loaded", gpu->acpi_path);
 	else
+		/* _ROM is a method of the GPU's own ACPI device (ACPI 6.5 Appendix B). */
 		r = add(ctx, d, "rom-acpi", OV_CHECK_WARN, "use the ROM BAR or a ROM file",
-			"the GPU has no ACPI node: there is no _ROM to read (facts §2.5)");
+			"the GPU has no ACPI node (firmware_node): the firmware gives it no "
+			"_ROM to read");
 	if (r < 0 || !rom_file)
 		return r;
 
