@@ -209,11 +209,14 @@ static void on_step(void *userdata, bool rollback, size_t index, const struct ov
 		struct json_object *o = step_json(s);
 
 		json_add_string(o, "status", status_name(st));
+		if (*s->note)
+			json_add_string(o, "note", s->note);
 		json_object_array_add(rollback ? p->undo : p->steps, o);
 		return;
 	}
 	ov_step_format(s, line, sizeof(line));
-	printf("  %s%zu. %s: %s\n", rollback ? "undo " : "", index + 1, line, status_name(st));
+	printf("  %s%zu. %s: %s%s%s\n", rollback ? "undo " : "", index + 1, line, status_name(st),
+	       *s->note ? " - " : "", s->note);
 	fflush(stdout);
 }
 

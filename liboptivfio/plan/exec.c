@@ -228,10 +228,13 @@ static int act(struct ov_ctx *ctx, const struct ov_exec_ops *ops, const struct o
  * Reset's runtime-PM power-off: "auto" only allows the device to suspend;
  * the power cycle happened once the PCI core put it in D3cold (power_state,
  * PCI PM 1.2 §5; on kernels without that attribute runtime_status reads
- * "suspended"). Removing it before then would reset nothing. The wait is
- * bounded (OPTIVFIO_POWER_WAIT milliseconds, default 10 s).
+ * "suspended"). Removing it before then would cut it short. The wait is
+ * bounded (OPTIVFIO_POWER_WAIT milliseconds, default 10 s); a machine that
+ * cannot get there (no _PR3 power resources: D3hot at most, as QEMU's
+ * devices) goes on with the remove and rescan, which is most of the reset,
+ * and the step's note says the power was not cut.
  */
-static int wait_powered_off(struct ov_ctx *ctx, const char *bdf)
+static int wait_powered_off(struct ov_ctx *ctx, struct ov_step *s, const char *bdf)
 {
 	const char *env = getenv("OPTIVFIO_POWER_WAIT");
 	long wait_ms = env && *env ? strtol(env, NULL, 10) : 10000;
@@ -252,14 +255,13 @@ static int wait_powered_off(struct ov_ctx *ctx, const char *bdf)
 	if (r < 0)
 		return r;
 	if (strcmp(cur, want) != 0)
-		return ov_ctx_fail(ctx, ETIMEDOUT, "%s: not powered off after %ld ms (%s reads "
-				   "\"%s\", not \"%s\"): this machine cannot power it off "
-				   "through runtime PM", bdf, wait_ms, attr, cur, want);
+		snprintf(s->note, sizeof(s->note), "not powered off: %s reads \"%s\" after %ld ms, "
+			 "not \"%s\"", attr, cur, wait_ms, want);
 	return 0;
 }
 
 /* After the action: is the host now what the step promised? */
-static int verify(struct ov_ctx *ctx, const struct ov_plan *plan, const struct ov_step *s,
+static int verify(struct ov_ctx *ctx, const struct ov_plan *plan, struct ov_step *s,
 		  struct run_state *st)
 {
 	char b[OV_BDF_STRLEN], cur[OV_STEP_ARG_MAX];
@@ -304,7 +306,7 @@ static int verify(struct ov_ctx *ctx, const struct ov_plan *plan, const struct o
 		if (r == 0 && strcmp(cur, s->arg) != 0)
 			r = ov_ctx_fail(ctx, EIO, "%s: power/control reads \"%s\"", b, cur);
 		if (r == 0 && plan->kind == OV_PLAN_RESET && strcmp(s->arg, "auto") == 0)
-			r = wait_powered_off(ctx, b);
+			r = wait_powered_off(ctx, s, b);
 		break;
 	case OV_STEP_LOAD_MODULE:
 		if (!ov_module_loaded(ctx, s->arg))

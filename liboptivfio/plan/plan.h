@@ -44,6 +44,7 @@ struct ov_step {
 	/* Filled when the step runs; the journal keeps it for the undo. */
 	char before[OV_STEP_ARG_MAX];
 	bool skipped;			/* its target held already: nothing done */
+	char note[160];			/* what the user should know of how it went, or "" */
 };
 
 enum ov_plan_kind { OV_PLAN_PREPARE, OV_PLAN_RELEASE, OV_PLAN_RESET, OV_PLAN_ROLLBACK };
