@@ -53,4 +53,15 @@ grep -n -i "$jargon" "$TMP/said" >"$TMP/hits"
 if [ ! -s "$TMP/hits" ]; then ok "helps, doctor, guest check: no 'the seed' or 'facts §'"
 else not_ok "jargon users read"; diag "$(head -n 5 "$TMP/hits")"; fi
 check "... (and they said something: $(wc -l <"$TMP/said") lines)" test "$(wc -l <"$TMP/said")" -gt 500
+
+# The EXAMPLES that only read the host run as written on a fixture.
+sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$MAN" | sed -n 's/\\-/-/g; s/^\(optivfio \(list\|groups\|doctor\)[^|&>]*\).*/\1/p' |
+	grep -v -- '--root' >"$TMP/examples"
+check "man page: read-only examples found" test "$(wc -l <"$TMP/examples")" -ge 3
+while read -r line; do
+	# shellcheck disable=SC2086
+	run_ov ${line#optivfio } --root "$HOSTS/acer-nitro5-an515-51"
+	if [ "$RC" -eq 0 ] && [ -s "$TMP/out" ]; then ok "example runs: $line"
+	else not_ok "example '$line': exit $RC"; diag "$(cat "$TMP/err")"; fi
+done <"$TMP/examples"
 done_testing
