@@ -2,6 +2,7 @@
 /* rom dump: the GPU's ROM (rom/acquire.h decides from where), written to a file. */
 #include "cli.h"
 #include "cmd-rom.h"
+#include "json-out.h"
 #include "core/bdf.h"
 #include "core/ctx.h"
 #include "core/fileio.h"
@@ -96,7 +97,7 @@ static void print_json(const char *out, const char *bdf, const struct ov_rom_acq
 		json_object_object_add(o, "acpi_bytes_per_call",
 				       json_object_new_int64((int64_t)a->stats.chunk));
 	}
-	ov_cli_print_json(o);
+	json_print(o);
 }
 
 static void usage(void)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* rom info | strip | dump: the video BIOS commands (design.md §2, §4). */
 #include "cli.h"
+#include "json-out.h"
 #include "commands.h"
 #include "cmd-rom.h"
 #include "core/ctx.h"
@@ -164,14 +165,6 @@ json_object *ov_cli_rom_info_json(const char *file, const struct ov_rom_info *in
 	return o;
 }
 
-void ov_cli_print_json(json_object *o)
-{
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					       JSON_C_TO_STRING_SPACED |
-					       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-}
-
 static int load_rom(struct ov_cli *cli, const char *file, uint8_t **data, size_t *len,
 		    struct ov_rom_info *info)
 {
@@ -218,7 +211,7 @@ static int rom_info(struct ov_cli *cli, int argc, char **argv)
 		return r;
 	}
 	if (cli->json)
-		ov_cli_print_json(ov_cli_rom_info_json(argv[optind], info));
+		json_print(ov_cli_rom_info_json(argv[optind], info));
 	else
 		print_info_text(argv[optind], info);
 	r = OV_EXIT_OK;
@@ -227,14 +220,6 @@ static int rom_info(struct ov_cli *cli, int argc, char **argv)
 	free(data);
 	free(info);
 	return r;
-}
-
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 static int rom_strip(struct ov_cli *cli, int argc, char **argv)
@@ -276,7 +261,7 @@ static int rom_strip(struct ov_cli *cli, int argc, char **argv)
 	if (!out)
 		return ov_cli_usage_error("rom strip ", "rom strip needs -o OUT");
 	file = argv[optind];
-	if (strcmp(file, out) == 0 || same_file(file, out))
+	if (strcmp(file, out) == 0 || ov_same_file(file, out))
 		return ov_cli_usage_error("rom strip ", "OUT must not be FILE (the input is never "
 					  "changed in place)");
 
@@ -299,7 +284,7 @@ static int rom_strip(struct ov_cli *cli, int argc, char **argv)
 		add_size(o, "removed_prefix", start);
 		add_size(o, "removed_tail", (len - end));
 		add_size(o, "length", (end - start));
-		ov_cli_print_json(o);
+		json_print(o);
 	} else if (cli->verbosity >= 0) {
 		printf("%s: %zu bytes (removed a %zu-byte prefix and %zu trailing bytes)\n",
 		       out, end - start, start, len - end);

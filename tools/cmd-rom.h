@@ -20,5 +20,4 @@ void ov_cli_rom_acquire_reason(struct ov_cli *cli, const char *bdf,
 /* The fix for what was missing (the acpi_call module), if anything. */
 void ov_cli_rom_acquire_hint(struct ov_cli *cli, const struct ov_rom_acquired *a);
 json_object *ov_cli_rom_info_json(const char *file, const struct ov_rom_info *info);
-/* Print pretty JSON on stdout and drop the object. */
-void ov_cli_print_json(json_object *o);
+

@@ -262,14 +262,6 @@ static void add_version(json_object *j, const struct vm_build *b)
 			       json_object_new_boolean(b->version_assumed));
 }
 
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
 int ov_cli_vm_libvirt(struct ov_cli *cli, const struct ov_cli_vm_opts *o, const struct ov_cli_vm_report *rep)
 {
 	struct ov_vm_notes notes = { NULL, 0 };
@@ -283,7 +275,7 @@ int ov_cli_vm_libvirt(struct ov_cli *cli, const struct ov_cli_vm_opts *o, const 
 	if (!o->domain_xml || !o->output)
 		return ov_cli_usage_error("vm libvirt ",
 					  "--domain-xml FILE and -o OUT are required");
-	if (same_file(o->domain_xml, o->output))
+	if (ov_same_file(o->domain_xml, o->output))
 		return ov_cli_usage_error("vm libvirt ", "-o must not be the input file "
 					  "(the input is never changed)");
 	memset(&b, 0, sizeof(b));

@@ -368,13 +368,6 @@ void aml_if_open(struct aml *a)
 	aml_pkg_open(a);
 }
 
-/* §20.2.5.3 DefElse := Nothing | <ElseOp PkgLength TermList> */
-void aml_else_open(struct aml *a)
-{
-	aml_op(a, AML_ELSE);
-	aml_pkg_open(a);
-}
-
 /* §20.2.5.3 DefWhile := WhileOp PkgLength Predicate TermList */
 void aml_while_open(struct aml *a)
 {

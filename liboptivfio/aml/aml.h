@@ -145,9 +145,8 @@ void aml_scope_open(struct aml *a, const char *name);	/* §19.6.122 Scope */
 void aml_device_open(struct aml *a, const char *name);	/* §19.6.31 Device */
 /* §19.6.85 Method: flags = ArgCount | SerializeFlag << 3 (SyncLevel 0). */
 void aml_method_open(struct aml *a, const char *name, unsigned int argc, int serialized);
-/* §19.6.60 If / §19.6.39 Else / §19.6.152 While: the predicate follows the call. */
+/* §19.6.60 If / §19.6.152 While: the predicate follows the call. */
 void aml_if_open(struct aml *a);
-void aml_else_open(struct aml *a);
 void aml_while_open(struct aml *a);
 /* §19.6.10 Buffer: the BufferSize TermArg follows, then the bytes. */
 void aml_buffer_open(struct aml *a);

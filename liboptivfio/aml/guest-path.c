@@ -37,11 +37,6 @@ int ov_machine_parse(const char *s, enum ov_machine *ret)
 	return 0;
 }
 
-const char *ov_machine_name(enum ov_machine m)
-{
-	return m == OV_MACHINE_PC ? "pc" : "q35";
-}
-
 int ov_slot_fn_parse(const char *s, uint8_t *slot, uint8_t *fn)
 {
 	int hi, lo;

@@ -55,7 +55,6 @@ const char *ov_guest_lpc_path(enum ov_machine machine);
 
 /* "q35"/"pc" -> enum; -EINVAL otherwise. */
 int ov_machine_parse(const char *s, enum ov_machine *ret);
-const char *ov_machine_name(enum ov_machine m);
 
 /* "SS.F" (hex slot 00-1f, function 0-7) as in lspci; -EINVAL otherwise. */
 int ov_slot_fn_parse(const char *s, uint8_t *slot, uint8_t *fn);

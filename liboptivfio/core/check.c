@@ -25,18 +25,6 @@ int ov_checks_vadd(struct ov_ctx *ctx, struct ov_check **checks, size_t *n, cons
 	return 0;
 }
 
-int ov_checks_add(struct ov_ctx *ctx, struct ov_check **checks, size_t *n, const char *id,
-		  enum ov_check_status st, const char *fix, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = ov_checks_vadd(ctx, checks, n, id, st, fix, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 bool ov_checks_blocked(const struct ov_check *checks, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -21,9 +21,6 @@ struct ov_check {
 };
 
 /* Append a check to a growing array; -ENOMEM (with a message) on failure. */
-int ov_checks_add(struct ov_ctx *ctx, struct ov_check **checks, size_t *n, const char *id,
-		  enum ov_check_status st, const char *fix, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
 int ov_checks_vadd(struct ov_ctx *ctx, struct ov_check **checks, size_t *n, const char *id,
 		   enum ov_check_status st, const char *fix, const char *fmt, va_list ap)
 	__attribute__((format(printf, 7, 0)));

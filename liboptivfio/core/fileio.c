@@ -127,3 +127,11 @@ int ov_write_file_atomic(struct ov_ctx *ctx, const char *path,
 	}
 	return 0;
 }
+
+bool ov_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}

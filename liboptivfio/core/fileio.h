@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -27,3 +29,6 @@ int ov_read_file(struct ov_ctx *ctx, const char *path, uint8_t **data, size_t *l
  */
 int ov_write_file_atomic(struct ov_ctx *ctx, const char *path,
 			 const void *data, size_t len, mode_t mode);
+
+/* Do @a and @b name the same existing file (device and inode)? */
+bool ov_same_file(const char *a, const char *b);
