@@ -75,6 +75,7 @@ struct setup {
 	uint16_t vendor, device;	/* the GPU's ids, for --rom-bar */
 	bool blocked;
 	FILE *report;			/* the report, also kept as DIR/report.txt */
+	char confined[768];		/* how libvirt's QEMU may read DIR, "" if it can */
 	struct ov_host *host;		/* the one scan every step works from */
 	const struct ov_pci_dev *gpu_dev;
 };
@@ -292,6 +293,17 @@ static int mxm_rom(struct setup *s, const char *file, char *dest)
 	return 0;
 }
 
+/* @text with its word "DIR" (doctor's fixes say so) made this setup's directory. */
+static void fill_dir(struct setup *s, const char *text, char *buf, size_t size)
+{
+	const char *at = strstr(text, "DIR");
+
+	if (at)
+		snprintf(buf, size, "%.*s%s%s", (int)(at - text), text, s->abs, at + 3);
+	else
+		snprintf(buf, size, "%s", text);
+}
+
 /*
  * Every requirement checked (plan/doctor.h) into DIR/doctor.txt, as
  * `optivfio doctor` prints it; a FAIL is reported, not fatal here.
@@ -312,6 +324,9 @@ static int run_doctor(struct setup *s, const struct setup_opts *o)
 				    false, 0);
 		fclose(f);
 	}
+	for (size_t i = 0; i < d.n_checks; i++)
+		if (!strcmp(d.checks[i].id, "qemu-confinement") && d.checks[i].status == OV_CHECK_WARN)
+			fill_dir(s, d.checks[i].fix, s->confined, sizeof(s->confined));
 	for (size_t i = 0; i < d.n_checks; i++)
 		if (d.checks[i].status == OV_CHECK_WARN && len + strlen(d.checks[i].id) + 3 < sizeof(warns))
 			len += (size_t)snprintf(warns + len, sizeof(warns) - len, "%s%s",
@@ -549,6 +564,10 @@ static int write_domain(struct setup *s, const struct setup_opts *o, const char 
 		return OV_EXIT_FAILURE;
 	report(s, "VM:      libvirt domain patched (GPU at 01:00.0 behind a root port at "
 	       "00:01.0, hotplug off, subsystem ids, tables)\n         -> domain.xml\n");
+	/* The tables reach QEMU around libvirt: its confinement does not know them. */
+	if (*s->confined)
+		report(s, "         libvirt's QEMU is confined and may not read %s: %s\n", s->abs,
+		       s->confined);
 	return 0;
 }
 

@@ -102,6 +102,17 @@ run_ov --root "$TMP/fx/acer" setup --qemu-version 7.2 -o "$TMP/pp"
 check "a prepared GPU: the report says so" \
 	grep -q "^host: *host prepare would refuse now: the GPU is prepared already" "$TMP/pp/report.txt"
 
+# AppArmor confines libvirt's QEMU: the report says how to let it read DIR.
+cp -a "$ACER" "$TMP/aa"
+mkdir -p "$TMP/aa/sys/module/apparmor/parameters" "$TMP/aa/etc/apparmor.d/abstractions"
+echo Y >"$TMP/aa/sys/module/apparmor/parameters/enabled"
+: >"$TMP/aa/etc/apparmor.d/abstractions/libvirt-qemu"
+run_ov --root "$TMP/aa" setup --qemu-version 7.2 --domain-xml "$DOMAINS/minimal.xml" -o "$TMP/aad"
+expect_rc 0 "AppArmor host: setup writes"
+check "the report names the rule for this directory" \
+	grep -q "may not read $TMP/aad: allow .* '  $TMP/aad/\*\* r,' to /etc/apparmor.d/local/abstractions/libvirt-qemu" "$TMP/aad/report.txt"
+check "without AppArmor the report says nothing of it" sh -c '! grep -q "is confined" "$1"' - "$TMP/s1/report.txt"
+
 # Refusals and failures leave nothing behind.
 mkdir "$TMP/exists"
 run_ov --root "$ACER" setup -o "$TMP/exists"
