@@ -111,9 +111,13 @@ static int pull_global_options(int *argc, char **argv, struct ov_cli *cli,
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
-			/* Everything after "--" belongs to the command, as it is. */
+			/*
+			 * Everything after "--" belongs to the command, as it is;
+			 * before the command it only ends the global options.
+			 */
 			stop = true;
-			argv[out++] = argv[in];
+			if (!before_command)
+				argv[out++] = argv[in];
 			continue;
 		}
 		if (strcmp(a, "--json") == 0) {

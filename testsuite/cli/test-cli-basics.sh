@@ -55,6 +55,9 @@ expect_rc 2 "'--' ends the global options: --json after it goes to the command"
 
 run_ov list --root
 expect_rc 2 "--root without a directory"
+run_ov --root "$ACER" --json -- list
+expect_rc 0 "'--' before the command ends the global options"
+check "... and the command still sees them" cmp -s "$TMP/before" "$TMP/out"
 
 # Typos: the unknown word is named and the closest real one suggested.
 run_ov --jsn list
