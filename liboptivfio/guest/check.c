@@ -4,6 +4,7 @@
  * side was supposed to arrange (design.md §5), seen from inside the VM.
  */
 #include "guest/guest.h"
+#include "aml/guest-path.h"
 #include "core/ctx.h"
 #include "core/fileio.h"
 #include "core/hostfs.h"
@@ -11,6 +12,7 @@
 #include "host/host.h"
 #include "rom/dump.h"
 #include "rom/rom.h"
+#include "vm/vm.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -76,9 +78,15 @@ static const struct ov_pci_dev *find_gpu(struct guest *g, const struct ov_host *
 	return ov_host_pick_dgpu(g->ctx, host, NULL, &d) < 0 ? NULL : d;
 }
 
+/*
+ * The GPU where the VM outputs put it (vm/vm.h layouts): 01:00.0 behind the
+ * root port at 00:01.0 like the laptop's PEG port, or on Proxmox behind its
+ * own first port at 00:1c.0. The tables' node follows the layout (ssdt-path).
+ */
 static int check_layout(struct guest *g, const struct ov_host *host, const struct ov_pci_dev *gpu)
 {
-	static const struct ov_bdf want_gpu = { 0, 1, 0, 0 }, want_port = { 0, 0, 1, 0 };
+	static const struct ov_bdf want_gpu = { 0, 1, 0, 0 };
+	static const enum ov_vm_layout layouts[] = { OV_VM_LAYOUT_MIRROR, OV_VM_LAYOUT_PROXMOX };
 	const struct ov_pci_dev *port = gpu->has_parent ? ov_host_find(host, &gpu->parent) : NULL;
 	static const char fix[] = "put the GPU at guest 01:00.0 behind a pcie-root-port at 00:01.0 "
 				  "('optivfio vm libvirt' does), like the laptop's PEG port";
@@ -87,12 +95,22 @@ static int check_layout(struct guest *g, const struct ov_host *host, const struc
 	ov_bdf_format(&gpu->bdf, b);
 	if (ov_bdf_compare(&gpu->bdf, &want_gpu) != 0)
 		return add(g, "layout", OV_CHECK_WARN, fix, "the GPU is at %s, not 0000:01:00.0", b);
-	if (!port || !ov_pci_is_bridge(port) || ov_bdf_compare(&port->bdf, &want_port) != 0)
-		return add(g, "layout", OV_CHECK_WARN, fix,
-			   "the GPU at %s is not behind a root port at 0000:00:01.0 (parent: %s)", b,
-			   gpu->has_parent ? ov_bdf_format(&gpu->parent, p) : "the root bus");
-	return add(g, "layout", OV_CHECK_PASS, NULL,
-		   "GPU at 0000:01:00.0 behind the root port 0000:00:01.0, as on the laptop");
+	for (size_t i = 0; port && ov_pci_is_bridge(port) && i < 2; i++) {
+		struct ov_guest_topology t;
+		struct ov_bdf want_port = { 0, 0, 0, 0 };
+
+		ov_vm_layout_topology(layouts[i], &t);
+		want_port.dev = t.rp_slot;
+		want_port.fn = t.rp_fn;
+		if (ov_bdf_compare(&port->bdf, &want_port) == 0)
+			return add(g, "layout", OV_CHECK_PASS, NULL,
+				   "GPU at 0000:01:00.0 behind the root port %s, %s",
+				   ov_bdf_format(&port->bdf, p), layouts[i] == OV_VM_LAYOUT_MIRROR ?
+				   "as on the laptop" : "Proxmox's layout");
+	}
+	return add(g, "layout", OV_CHECK_WARN, fix,
+		   "the GPU at %s is not behind a root port at 0000:00:01.0 (parent: %s)", b,
+		   gpu->has_parent ? ov_bdf_format(&gpu->parent, p) : "the root bus");
 }
 
 static int check_subsystem(struct guest *g, const struct ov_pci_dev *gpu)

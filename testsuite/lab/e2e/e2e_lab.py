@@ -163,8 +163,6 @@ SCENARIOS = [
              l2=["proxmox"], l2_ids=L2_IDS_FROM_L1, l2_gc_rc="0", timeout=480,
              l2_fw_path=PROXMOX_ACPI_PATH, l2_gc_pass=True, l2_battery=True,
              l2_rom_dump=True, l1_rom_dump=True,
-             l2_gc_known={"layout": ("WARN", "guest check wants 00:01.0; optivfio's own "
-                                     "Proxmox layout is 00:1c.0")},
              files={"proxmox_argv.py": PROXMOX_ARGV}),
     Scenario("fault", "L2's QEMU killed (SIGKILL) while L2 boots, then host release; "
              "host prepare failing at its bind (strace-injected EINVAL) and at loading "
