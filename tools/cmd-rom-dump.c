@@ -132,7 +132,8 @@ static int parse(int argc, char **argv, struct dump_opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			o->gpu = optarg;
@@ -152,7 +153,7 @@ static int parse(int argc, char **argv, struct dump_opts *o)
 			usage();
 			return -1;
 		default:
-			return ov_cli_usage_error("rom dump ", "invalid option");
+			return ov_cli_option_error("rom dump ", c, argv, options);
 		}
 	}
 	if (optind != argc)

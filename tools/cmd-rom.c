@@ -185,7 +185,8 @@ static int rom_info(struct ov_cli *cli, int argc, char **argv)
 	size_t len;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			printf("Usage: optivfio [--json] rom info FILE\n"
@@ -196,7 +197,7 @@ static int rom_info(struct ov_cli *cli, int argc, char **argv)
 			       "Exit status 1 when the ROM is broken.\n");
 			return OV_EXIT_OK;
 		default:
-			return ov_cli_usage_error("rom info ", "invalid option");
+			return ov_cli_option_error("rom info ", c, argv, options);
 		}
 	}
 	if (argc - optind != 1)
@@ -236,7 +237,8 @@ static int rom_strip(struct ov_cli *cli, int argc, char **argv)
 	uint8_t *data = NULL;
 	int c, r = OV_EXIT_FAILURE;
 
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -253,7 +255,7 @@ static int rom_strip(struct ov_cli *cli, int argc, char **argv)
 			       "refuses a broken ROM, and never touches FILE.\n");
 			return OV_EXIT_OK;
 		default:
-			return ov_cli_usage_error("rom strip ", "invalid option");
+			return ov_cli_option_error("rom strip ", c, argv, options);
 		}
 	}
 	if (argc - optind != 1)

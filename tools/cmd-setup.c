@@ -157,7 +157,8 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 	struct ov_bdf b;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			if (ov_cli_parse_bdf("setup ", "--gpu", optarg, &b))
@@ -204,7 +205,7 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 			fputs(setup_help, stdout);
 			return -1;
 		default:
-			return ov_cli_usage_error("setup ", "invalid option");
+			return ov_cli_option_error("setup ", c, argv, options);
 		}
 	}
 	if (optind < argc)

@@ -88,8 +88,8 @@ static int parse_args(int argc, char **argv, struct ssdt_args *args)
 	};
 	int c;
 
-	opterr = 0;	/* one error line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_GPU_PATH: args->gpu_path = optarg; break;
 		case OPT_MACHINE: args->machine = optarg; break;
@@ -106,8 +106,7 @@ static int parse_args(int argc, char **argv, struct ssdt_args *args)
 		case OPT_LAYOUT: args->layout = optarg; break;
 		case 'o': args->out = optarg; break;
 		default:
-			return ov_cli_usage_error("ssdt ", "ssdt: bad option or missing value: '%s'",
-						  argv[optind - 1]);
+			return ov_cli_option_error("ssdt ", c, argv, opts);
 		}
 	}
 	if (optind < argc)

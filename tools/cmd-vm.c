@@ -518,48 +518,71 @@ int ov_cli_vm_lines(struct ov_cli *cli, const struct ov_cli_vm_opts *o, bool pro
 	return OV_EXIT_OK;
 }
 
-static void usage(void)
+static const char vm_about[] =
+	"Put the dGPU into a q35 VM the NVIDIA driver accepts: a VFIO device at\n"
+	"guest 01:00.0 behind a pcie-root-port at 00:01.0 with hotplug off (Proxmox:\n"
+	"behind its own port at 00:1c.0), the host's subsystem ids, the tables of\n"
+	"`optivfio ssdt`, ACPI on and the hypervisor hidden from the driver.\n";
+
+static const char vm_libvirt_help[] =
+	"`vm libvirt` patches a domain XML (idempotent; --remove takes the patch out\n"
+	"again; the GPU is managed='no': `optivfio hook install` hands it over).\n"
+	"  --domain-xml FILE       the domain to patch (never changed itself)\n"
+	"  -o, --output OUT        where the patched domain goes\n"
+	"  --remove                take optivfio's patch out of the domain\n"
+	"  --libvirt-version X.Y.Z target libvirt (default: `virsh --version`, else 9.0.0)\n";
+
+static const char vm_qemu_help[] =
+	"`vm qemu` prints a QEMU command that starts the VM.\n"
+	"  --name NAME             the VM's name (default optivfio)\n"
+	"  --memory MIB, --cpus N  memory and vCPUs (default 8192, 4)\n"
+	"  --ovmf-code FILE        UEFI firmware (default: the installed OVMF)\n"
+	"  --ovmf-vars FILE        this VM's copy of the UEFI variables\n"
+	"                          (default NAME_VARS.fd)\n"
+	"  --disk FILE, --cdrom FILE  the system disk, an installer image\n";
+
+static const char vm_proxmox_help[] =
+	"`vm proxmox` prints the lines for /etc/pve/qemu-server/N.conf.\n"
+	"  --vmid N                the VM id\n";
+
+static const char vm_common_help[] =
+	"Options of all three:\n"
+	"  --gpu BDF               the host GPU (default: the dGPU of the host)\n"
+	"  --sub-vendor ID         subsystem vendor id (default: the host's)\n"
+	"  --sub-device ID         subsystem device id (default: the host's)\n"
+	"  --ssdt-dir DIR          tables and ROM from `optivfio ssdt -o DIR`; their\n"
+	"                          _ROM must sit where this VM has the GPU\n"
+	"  --rom-bar FILE          show FILE in the GPU's ROM BAR (MXM-ROM alternative)\n"
+	"  --battery               pointer as a USB tablet (fake battery in the SSDT)\n"
+	"  --hide-hypervisor auto|on|off\n"
+	"                          on: kvm=off and a Hyper-V vendor id of the VM's own,\n"
+	"                          which NVIDIA's Windows drivers before 465 need (else\n"
+	"                          Code 43); it costs KVM's paravirtual clock and EOI.\n"
+	"                          auto (default): on, except for a libvirt domain\n"
+	"                          whose libosinfo id is not Windows\n"
+	"  -h, --help              this help\n";
+
+/* `vm --help`: all three; `vm SUB --help`: that one's usage and options. */
+static void usage(const char *sub)
 {
-	fputs("Usage: optivfio vm libvirt --domain-xml FILE -o OUT [OPTIONS] [--remove]\n"
-	      "       optivfio vm qemu [OPTIONS]\n"
-	      "       optivfio vm proxmox --vmid N [OPTIONS]\n"
-	      "\n"
-	      "Put the dGPU into a q35 VM the NVIDIA driver accepts: a VFIO device at\n"
-	      "guest 01:00.0 behind a pcie-root-port at 00:01.0 with hotplug off (Proxmox:\n"
-	      "behind its own port at 00:1c.0), the host's subsystem ids, the tables of\n"
-	      "`optivfio ssdt`, ACPI on and the hypervisor hidden from the driver.\n"
-	      "`vm libvirt` patches a domain XML (idempotent; --remove takes the patch out\n"
-	      "again; the GPU is managed='no': `optivfio hook install` hands it over),\n"
-	      "`vm qemu` prints a QEMU command that starts the VM, `vm proxmox` the lines\n"
-	      "for /etc/pve/qemu-server/N.conf.\n"
-	      "\n"
-	      "Options:\n"
-	      "  --domain-xml FILE       the domain to patch (never changed itself)\n"
-	      "  -o, --output OUT        where the patched domain goes\n"
-	      "  --remove                take optivfio's patch out of the domain\n"
-	      "  --gpu BDF               the host GPU (default: the dGPU of the host)\n"
-	      "  --sub-vendor ID         subsystem vendor id (default: the host's)\n"
-	      "  --sub-device ID         subsystem device id (default: the host's)\n"
-	      "  --ssdt-dir DIR          tables and ROM from `optivfio ssdt -o DIR`; their\n"
-	      "                          _ROM must sit where this VM has the GPU\n"
-	      "  --rom-bar FILE          show FILE in the GPU's ROM BAR (MXM-ROM alternative)\n"
-	      "  --battery               pointer as a USB tablet (fake battery in the SSDT)\n"
-	      "  --hide-hypervisor auto|on|off\n"
-	      "                          on: kvm=off and a Hyper-V vendor id of the VM's own,\n"
-	      "                          which NVIDIA's Windows drivers before 465 need (else\n"
-	      "                          Code 43); it costs KVM's paravirtual clock and EOI.\n"
-	      "                          auto (default): on, except for a libvirt domain\n"
-	      "                          whose libosinfo id is not Windows\n"
-	      "  --libvirt-version X.Y.Z target libvirt (default: `virsh --version`, else 9.0.0)\n"
-	      "  --name NAME             vm qemu: the VM's name (default optivfio)\n"
-	      "  --memory MIB, --cpus N  vm qemu: memory and vCPUs (default 8192, 4)\n"
-	      "  --ovmf-code FILE        vm qemu: UEFI firmware (default: the installed OVMF)\n"
-	      "  --ovmf-vars FILE        vm qemu: this VM's copy of the UEFI variables\n"
-	      "                          (default NAME_VARS.fd)\n"
-	      "  --disk FILE, --cdrom FILE  vm qemu: the system disk, an installer image\n"
-	      "  --vmid N                vm proxmox: the VM id\n"
-	      "  -h, --help              this help\n",
-	      stdout);
+	static const struct { const char *name, *synopsis, *help; } subs[] = {
+		{ "libvirt", "--domain-xml FILE -o OUT [OPTIONS] [--remove]", vm_libvirt_help },
+		{ "qemu", "[OPTIONS]", vm_qemu_help },
+		{ "proxmox", "--vmid N [OPTIONS]", vm_proxmox_help },
+	};
+	bool all = true;
+
+	for (size_t i = 0; i < 3; i++)
+		all = all && !(sub && !strcmp(sub, subs[i].name));
+	for (size_t i = 0, n = 0; i < 3; i++)
+		if (all || !strcmp(sub, subs[i].name))
+			printf("%s optivfio vm %s %s\n", n++ ? "      " : "Usage:", subs[i].name,
+			       subs[i].synopsis);
+	printf("\n%s\n", vm_about);
+	for (size_t i = 0; i < 3; i++)
+		if (all || !strcmp(sub, subs[i].name))
+			printf("%s\n", subs[i].help);
+	fputs(vm_common_help, stdout);
 }
 
 int cmd_vm(struct ov_cli *cli, int argc, char **argv)
@@ -592,7 +615,7 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 	int c;
 
 	if (ov_cli_wants_help(argc, argv)) {
-		usage();
+		usage(argc > 1 ? argv[1] : NULL);
 		return OV_EXIT_OK;
 	}
 	if (argc < 2)
@@ -600,7 +623,8 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 	sub = argv[1];
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	opterr = 0;	/* ov_cli_option_error() says it, with a suggestion */
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_GPU: o.gpu = optarg; break;
 		case OPT_SSDT_DIR: o.ssdt_dir = optarg; break;
@@ -621,7 +645,7 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 		case OPT_OVMF_VARS: o.ovmf_vars = optarg; break;
 		case OPT_DISK: o.disk = optarg; break;
 		case OPT_CDROM: o.cdrom = optarg; break;
-		default: return ov_cli_usage_error("vm ", "unknown option");
+		default: return ov_cli_option_error("vm ", c, argv, opts);
 		}
 	}
 	if (optind < argc)
@@ -634,9 +658,9 @@ int cmd_vm(struct ov_cli *cli, int argc, char **argv)
 						  "--cdrom for `vm qemu`");
 		return ov_cli_vm_libvirt(cli, &o, &own_streams);
 	}
-	if (o.domain_xml || o.output || o.remove)
-		return ov_cli_usage_error("vm ", "--domain-xml, -o and --remove are for "
-					  "`vm libvirt`");
+	if (o.domain_xml || o.output || o.remove || o.libvirt_version)
+		return ov_cli_usage_error("vm ", "--domain-xml, -o, --remove and --libvirt-version "
+					  "are for `vm libvirt`");
 	if (strcmp(sub, "qemu") == 0) {
 		if (o.vmid)
 			return ov_cli_usage_error("vm ", "--vmid is for `vm proxmox`");

@@ -54,8 +54,23 @@ offers "rom strip" cmd-rom.c 1 "" rom strip
 offers "rom dump" cmd-rom-dump.c 0 "" rom dump
 offers "ssdt" cmd-ssdt.c 0 "" ssdt
 offers "setup" cmd-setup.c 0 "" setup
+# vm's three share one getopt table; each refuses the others' own options
+# (checked here: exit 2), and its help and completion leave them out.
+qemu_only="name memory cpus ovmf-code ovmf-vars disk cdrom"
+libvirt_only="domain-xml output remove libvirt-version"
 for sub in libvirt qemu proxmox; do
-	offers "vm $sub" cmd-vm.c 0 "" vm "$sub"
+	case $sub in
+	libvirt) not_here="$qemu_only vmid" ;;
+	qemu) not_here="$libvirt_only vmid" ;;
+	proxmox) not_here="$libvirt_only $qemu_only" ;;
+	esac
+	for opt in $not_here; do
+		RC=0
+		"$OPTIVFIO" vm "$sub" "--$opt" x >/dev/null 2>&1 || RC=$?
+		[ "$opt" = remove ] && { RC=0; "$OPTIVFIO" vm "$sub" --remove >/dev/null 2>&1 || RC=$?; }
+		[ "$RC" -eq 2 ] || { not_ok "vm $sub refuses --$opt (exit $RC)"; continue; }
+	done
+	offers "vm $sub" cmd-vm.c 0 "$not_here" vm "$sub"
 done
 
 # The issue's cases by name.
